@@ -1,0 +1,91 @@
+"""Vocabulary of a mission's programme, and which changes a calendar must hear about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from eventhub.domain.errors import InvalidInput
+
+
+class MissionStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class SessionKind(StrEnum):
+    WORKSHOP = "workshop"
+    SEMINAR = "seminar"
+    PRESENTATION = "presentation"
+    INTERACTIVE = "interactive"
+    MEETING = "meeting"
+    SITE_VISIT = "site_visit"
+    NETWORKING = "networking"
+    OTHER = "other"
+
+
+class SessionStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class RegistrationMode(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    NONE = "none"  # no sign-up needed
+
+
+class SpeakerRole(StrEnum):
+    SPEAKER = "speaker"
+    HOST = "host"
+    MODERATOR = "moderator"
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarFacts:
+    """What subscribers' calendars show of a session; a change here bumps SEQUENCE."""
+
+    title: str
+    starts_local: datetime
+    ends_local: datetime
+    timezone: str
+    venue_id: int | None
+    status: SessionStatus
+
+
+def next_sequence(sequence: int, before: CalendarFacts, after: CalendarFacts) -> int:
+    """RFC 5545 SEQUENCE after an edit: up by one when the calendar entry changes."""
+    return sequence + 1 if before != after else sequence
+
+
+def check_session_times(
+    starts_local: datetime,
+    ends_local: datetime,
+    starts_utc: datetime,
+    ends_utc: datetime,
+    mission_starts_on: date,
+    mission_ends_on: date,
+) -> None:
+    """A session ends after it starts and lies within the mission's (local) dates."""
+    if ends_utc <= starts_utc:
+        raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start", field="ends_at")
+    if starts_local.date() < mission_starts_on or ends_local.date() > mission_ends_on:
+        raise InvalidInput(
+            f"The session must lie within the mission's dates, {mission_starts_on} to {mission_ends_on}.",
+            code="outside_mission_dates",
+            field="starts_at",
+        )
+
+
+def check_mission_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise InvalidInput("ends_on must not be before starts_on.", code="ends_before_start", field="ends_on")
+
+
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"

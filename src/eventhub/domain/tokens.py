@@ -1,0 +1,23 @@
+"""Bearer secrets: 256 random bits, shown once, kept only as a SHA-256 digest.
+
+A fast hash is right here: the secrets are long random strings, not passwords, so
+there is nothing to brute-force and lookups by digest stay a single index probe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+
+def new_token(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def same_digest(a: str, b: str) -> bool:
+    return hmac.compare_digest(a, b)

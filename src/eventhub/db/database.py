@@ -1,0 +1,104 @@
+"""Engine and transactions. Reads and writes are opened explicitly by the services.
+
+SQLite: WAL so readers never wait for the writer; every write transaction starts with
+`BEGIN IMMEDIATE`, so two writers queue on the database lock (bounded by busy_timeout)
+instead of failing when a read transaction tries to upgrade. PostgreSQL: `lock_timeout`
+bounds every lock wait. Either way a wait that runs out surfaces as `DatabaseBusy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+_WRITE_OPTION = "eventhub_write"
+
+
+class DatabaseBusy(Exception):
+    """A lock could not be had in time; the client should retry shortly (HTTP 503)."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached (HTTP 503)."""
+
+
+def is_lock_timeout(error: DBAPIError) -> bool:
+    text = str(error.orig).lower()
+    sqlstate = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return sqlstate == "55P03" or "database is locked" in text or "lock timeout" in text
+
+
+class Database:
+    def __init__(self, url: str, *, lock_timeout_seconds: float = 5.0, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine: AsyncEngine = create_async_engine(
+            url, echo=echo, pool_pre_ping=not self.is_sqlite, **self._engine_options(lock_timeout_seconds)
+        )
+        if self.is_sqlite:
+            _configure_sqlite(self.engine, lock_timeout_seconds)
+        self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = async_sessionmaker(
+            self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    def _engine_options(self, lock_timeout_seconds: float) -> dict[str, Any]:
+        if self.is_sqlite:
+            return {"connect_args": {"timeout": lock_timeout_seconds}}
+        lock_ms = str(int(lock_timeout_seconds * 1000))
+        return {
+            "connect_args": {"server_settings": {"lock_timeout": lock_ms, "application_name": "eventhub"}},
+            "pool_size": 10,
+            "max_overflow": 10,
+        }
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._translate_errors(), self._read_sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction: committed when the block ends, rolled back on any error."""
+        async with self._translate_errors(), self._write_sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def _translate_errors(self) -> AsyncIterator[None]:
+        try:
+            yield
+        except DBAPIError as error:
+            if is_lock_timeout(error):
+                raise DatabaseBusy("The database is busy; try again in a moment.") from error
+            if error.connection_invalidated or isinstance(error.orig, (ConnectionError, OSError)):
+                raise DatabaseUnavailable("The database cannot be reached.") from error
+            raise
+        except (ConnectionError, OSError) as error:
+            raise DatabaseUnavailable("The database cannot be reached.") from error
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine, lock_timeout_seconds: float) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver so that BEGIN is ours to write.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout_seconds * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,204 @@
+"""Tables. Wall-clock times plus their IANA zone are the truth; UTC columns are an index."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from advanced_alchemy.base import BigIntBase
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.domain.programme import (
+    MissionStatus,
+    RegistrationMode,
+    RegistrationStatus,
+    SessionKind,
+    SessionStatus,
+    SpeakerRole,
+)
+
+
+def _enum(enum_class: type, name: str) -> Enum:
+    # Stored as VARCHAR plus a CHECK constraint: portable, and new values need no ALTER TYPE.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Timestamps:
+    """Set by the services from the injected clock, so tests control them."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Mission(Timestamps, BigIntBase):
+    __tablename__ = "mission"
+
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    host_city: Mapped[str] = mapped_column(String(120), default="")
+    host_country: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    organiser_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    funding_note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[MissionStatus] = mapped_column(_enum(MissionStatus, "mission_status"))
+    # Bumped by every change to the mission or its programme: the key of cached feeds.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Venue(BigIntBase):
+    __tablename__ = "venue"
+    __table_args__ = (UniqueConstraint("mission_id", "name", name="uq_venue_mission_name"),)
+
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+
+
+class Person(BigIntBase):
+    __tablename__ = "person"
+
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
+    role_title: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(254))
+
+
+class ProgrammeSession(Timestamps, BigIntBase):
+    """A session of the programme (named so it cannot be mistaken for a database session)."""
+
+    __tablename__ = "programme_session"
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+    )
+
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)  # random, the calendar UID's local part
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[SessionKind] = mapped_column(_enum(SessionKind, "session_kind"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    ends_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    timezone: Mapped[str] = mapped_column(String(64))
+    starts_at_utc: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    ends_at_utc: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="RESTRICT"), index=True)
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    registration: Mapped[RegistrationMode] = mapped_column(_enum(RegistrationMode, "registration_mode"))
+    registration_opens_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    registration_closes_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    language: Mapped[str | None] = mapped_column(String(35))
+    status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus, "session_status"))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+    speakers: Mapped[list[SessionSpeaker]] = relationship(
+        order_by="SessionSpeaker.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+    venue: Mapped[Venue | None] = relationship(lazy="joined")
+
+
+class SessionSpeaker(BigIntBase):
+    __tablename__ = "session_speaker"
+    __table_args__ = (UniqueConstraint("session_id", "person_id", name="uq_session_speaker"),)
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[SpeakerRole] = mapped_column(_enum(SpeakerRole, "speaker_role"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class TravelTime(BigIntBase):
+    __tablename__ = "travel_time"
+    __table_args__ = (
+        UniqueConstraint("from_venue_id", "to_venue_id", name="uq_travel_time_pair"),
+        CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+    )
+
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    from_venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    to_venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class OrganiserToken(BigIntBase):
+    """An organiser's API token; only its SHA-256 digest is kept."""
+
+    __tablename__ = "organiser_token"
+
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    mission_id: Mapped[int | None] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Attendee(Timestamps, BigIntBase):
+    """One per e-mail address per mission; tokens are kept only as SHA-256 digests."""
+
+    __tablename__ = "attendee"
+    __table_args__ = (UniqueConstraint("mission_id", "email_key", name="uq_attendee_mission_email"),)
+
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))  # case-folded: the identity of the address
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    feed_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+_LIVE = text("status <> 'cancelled'")
+
+
+class Registration(Timestamps, BigIntBase):
+    """An attendee in a session. Waitlist order is the id order among waitlisted rows."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        # The database backs the rule: at most one live registration per attendee and session.
+        Index(
+            "uq_registration_live", "session_id", "attendee_id",
+            unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE,
+        ),
+        Index("ix_registration_session_status", "session_id", "status", "id"),
+    )
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("programme_session.id", ondelete="CASCADE"))
+    attendee_id: Mapped[int] = mapped_column(ForeignKey("attendee.id", ondelete="CASCADE"), index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus, "registration_status"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))

@@ -1,0 +1,1 @@
+"""Services: each method is one read or one write transaction over `Database`."""

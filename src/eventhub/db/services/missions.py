@@ -1,0 +1,109 @@
+"""Missions: the public list, one mission, and the organiser's changes to it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventhub.db.database import Database
+from eventhub.db.models import Mission, ProgrammeSession
+from eventhub.db.services.access import Clock, Organiser, managed_mission, require_organiser, touch, visible_mission
+from eventhub.db.services.registrations import mission_has_registrations
+from eventhub.db.services.sessions import rezone
+from eventhub.domain.errors import Forbidden, InvalidInput, StateConflict
+from eventhub.domain.programme import MissionStatus, check_mission_dates
+from eventhub.domain.time import check_zone_name
+
+
+class Missions:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def list(self, organiser: Organiser | None) -> list[Mission]:
+        """Published missions, plus every mission the caller's token manages."""
+        query = select(Mission).order_by(Mission.starts_on, Mission.slug)
+        async with self._database.read() as db:
+            missions = list(await db.scalars(query))
+        return [
+            m for m in missions
+            if m.status == MissionStatus.PUBLISHED or (organiser is not None and organiser.may_manage(m.id))
+        ]
+
+    async def get(self, slug: str, organiser: Organiser | None) -> Mission:
+        async with self._database.read() as db:
+            return await visible_mission(db, slug, organiser)
+
+    async def create(self, fields: Mapping[str, Any], organiser: Organiser | None) -> Mission:
+        organiser = require_organiser(organiser)
+        if organiser.mission_id is not None:
+            raise Forbidden("Only a token for all missions may create missions.", code="token_scoped_to_mission")
+        _check_fields(fields)
+        now = self._clock()
+        async with self._database.write() as db:
+            if await db.scalar(select(exists().where(Mission.slug == fields["slug"]))):
+                raise StateConflict(f"A mission {fields['slug']!r} already exists.", code="slug_taken")
+            mission = Mission(**fields, version=1, created_at=now, updated_at=now)
+            db.add(mission)
+        return mission
+
+    async def update(self, slug: str, changes: Mapping[str, Any], organiser: Organiser | None) -> Mission:
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser, lock=True)
+            merged = {
+                "timezone": mission.timezone, "starts_on": mission.starts_on, "ends_on": mission.ends_on, **changes
+            }
+            _check_fields(merged)
+            zone_changed = "timezone" in changes and changes["timezone"] != mission.timezone
+            for name, value in changes.items():
+                setattr(mission, name, value)
+            if "starts_on" in changes or "ends_on" in changes:
+                await _check_sessions_within(db, mission)
+            if zone_changed:
+                await _rezone_sessions(db, mission, self._clock)
+            touch(mission, self._clock())
+        return mission
+
+    async def delete(self, slug: str, organiser: Organiser | None) -> None:
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser, lock=True)
+            if await mission_has_registrations(db, mission.id):
+                raise StateConflict(
+                    "This mission has registrations; archive it instead of deleting it.",
+                    code="mission_has_registrations",
+                )
+            await db.delete(mission)
+
+
+def _check_fields(fields: Mapping[str, Any]) -> None:
+    if "timezone" in fields:
+        check_zone_name(fields["timezone"])
+    starts_on: date | None = fields.get("starts_on")
+    ends_on: date | None = fields.get("ends_on")
+    if starts_on is not None and ends_on is not None:
+        check_mission_dates(starts_on, ends_on)
+
+
+async def _check_sessions_within(db: AsyncSession, mission: Mission) -> None:
+    sessions = await db.scalars(select(ProgrammeSession).where(ProgrammeSession.mission_id == mission.id))
+    for session in sessions:
+        if session.starts_local.date() < mission.starts_on or session.ends_local.date() > mission.ends_on:
+            raise InvalidInput(
+                f"Session {session.id} ({session.title!r}) would fall outside the new dates.",
+                code="sessions_outside_dates",
+                field="starts_on",
+            )
+
+
+async def _rezone_sessions(db: AsyncSession, mission: Mission, clock: Clock) -> None:
+    """Sessions without a venue zone follow the mission's zone, keeping their wall-clock times."""
+    sessions = await db.scalars(
+        select(ProgrammeSession).where(ProgrammeSession.mission_id == mission.id)
+    )
+    for session in sessions:
+        if session.venue is None or session.venue.timezone is None:
+            rezone(session, mission.timezone, clock())

@@ -1,0 +1,134 @@
+"""Venues and people: small records owned by a mission, changed by its organisers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventhub.db.database import Database
+from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, Venue
+from eventhub.db.services.access import Clock, Organiser, managed_mission, touch, visible_mission
+from eventhub.db.services.sessions import rezone
+from eventhub.domain.errors import NotFound, StateConflict
+from eventhub.domain.programme import SessionStatus
+from eventhub.domain.time import check_zone_name
+
+Record = TypeVar("Record", Venue, Person)
+
+
+class MissionRecords(Generic[Record]):
+    model: type[Record]
+    noun: str
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def list(self, slug: str, organiser: Organiser | None) -> list[Record]:
+        async with self._database.read() as db:
+            mission = await visible_mission(db, slug, organiser)
+            query = select(self.model).where(self.model.mission_id == mission.id).order_by(self.model.id)
+            return list(await db.scalars(query))
+
+    async def create(self, slug: str, fields: Mapping[str, Any], organiser: Organiser | None) -> Record:
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser, lock=True)
+            await self._check(db, mission, fields, None)
+            record = self.model(mission_id=mission.id, **fields)
+            db.add(record)
+            touch(mission, self._clock())
+        return record
+
+    async def update(
+        self, slug: str, record_id: int, changes: Mapping[str, Any], organiser: Organiser | None
+    ) -> Record:
+        now = self._clock()
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser, lock=True)
+            record = await self._get(db, mission, record_id)
+            await self._check(db, mission, changes, record)
+            for name, value in changes.items():
+                setattr(record, name, value)
+            await self._after_update(db, mission, record, changes, now)
+            touch(mission, now)
+        return record
+
+    async def delete(self, slug: str, record_id: int, organiser: Organiser | None) -> None:
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser, lock=True)
+            record = await self._get(db, mission, record_id)
+            if await db.scalar(select(self._in_use(record))):
+                raise StateConflict(
+                    f"This {self.noun} is used by sessions; change those sessions first.",
+                    code=f"{self.noun}_in_use",
+                )
+            await db.delete(record)
+            touch(mission, self._clock())
+
+    async def _get(self, db: AsyncSession, mission: Mission, record_id: int) -> Record:
+        record = await db.scalar(
+            select(self.model).where(self.model.id == record_id, self.model.mission_id == mission.id)
+        )
+        if record is None:
+            raise NotFound(f"No {self.noun} {record_id} in this mission.", code=f"{self.noun}_not_found")
+        return record
+
+    async def _check(
+        self, db: AsyncSession, mission: Mission, fields: Mapping[str, Any], record: Record | None
+    ) -> None:
+        """Rules beyond the schema; nothing by default."""
+
+    async def _after_update(
+        self, db: AsyncSession, mission: Mission, record: Record, changes: Mapping[str, Any], now: datetime
+    ) -> None:
+        """Consequences of an update for the sessions; nothing by default."""
+
+    def _in_use(self, record: Record) -> Any:
+        raise NotImplementedError
+
+
+class Venues(MissionRecords[Venue]):
+    model = Venue
+    noun = "venue"
+
+    async def _check(
+        self, db: AsyncSession, mission: Mission, fields: Mapping[str, Any], record: Venue | None
+    ) -> None:
+        if fields.get("timezone"):
+            check_zone_name(fields["timezone"])
+        if "name" in fields:
+            clash = select(Venue.id).where(Venue.mission_id == mission.id, Venue.name == fields["name"])
+            if record is not None:
+                clash = clash.where(Venue.id != record.id)
+            if await db.scalar(clash) is not None:
+                raise StateConflict(f"A venue named {fields['name']!r} already exists.", code="venue_name_taken")
+
+    async def _after_update(
+        self, db: AsyncSession, mission: Mission, record: Venue, changes: Mapping[str, Any], now: datetime
+    ) -> None:
+        """Sessions here follow the venue: its zone (wall times kept), and its name in calendars."""
+        if not {"timezone", "name", "address"} & changes.keys():
+            return
+        sessions = await db.scalars(select(ProgrammeSession).where(ProgrammeSession.venue_id == record.id))
+        for session in sessions:
+            sequence = session.sequence
+            rezone(session, record.timezone or mission.timezone, now)
+            if session.sequence == sequence and {"name", "address"} & changes.keys():
+                if session.status != SessionStatus.CANCELLED:
+                    session.sequence += 1
+                    session.updated_at = now
+
+    def _in_use(self, record: Venue) -> Any:
+        return exists().where(ProgrammeSession.venue_id == record.id)
+
+
+class People(MissionRecords[Person]):
+    model = Person
+    noun = "person"
+
+    def _in_use(self, record: Person) -> Any:
+        return exists().where(SessionSpeaker.person_id == record.id)

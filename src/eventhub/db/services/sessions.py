@@ -1,0 +1,325 @@
+"""Sessions of a programme: listing with filters, creating and changing them under the
+scheduling rules, cancelling, and the mission's conflict report."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventhub.db.database import Database
+from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, TravelTime, Venue
+from eventhub.db.services.access import Clock, Organiser, managed_mission, may_see_drafts, touch, visible_mission
+from eventhub.db.services.registrations import SeatCount, seat_counts
+from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
+from eventhub.domain.programme import (
+    CalendarFacts,
+    RegistrationMode,
+    SessionKind,
+    SessionStatus,
+    SpeakerRole,
+    check_session_times,
+    next_sequence,
+)
+from eventhub.domain.scheduling import ConflictPair, Slot, TravelTimes, conflicts_with, find_conflicts
+from eventhub.domain.time import parse_local_datetime, to_utc, utc_bounds_of_day, wall_time_in_zone
+
+# Fields whose change can create or remove a scheduling conflict.
+_PLACEMENT_FIELDS = frozenset({"starts_at", "ends_at", "venue_id", "speakers", "status"})
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    session: ProgrammeSession
+    seats: SeatCount
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFilter:
+    day: date | None = None
+    kind: SessionKind | None = None
+    venue_id: int | None = None
+    language: str | None = None
+
+
+class Sessions:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def list(
+        self, slug: str, organiser: Organiser | None, where: SessionFilter = SessionFilter()
+    ) -> tuple[Mission, list[SessionView]]:
+        async with self._database.read() as db:
+            mission = await visible_mission(db, slug, organiser)
+            query = _session_query(mission, organiser).order_by(
+                ProgrammeSession.starts_at_utc, ProgrammeSession.id
+            )
+            if where.day is not None:
+                start, end = utc_bounds_of_day(where.day, mission.timezone)
+                query = query.where(ProgrammeSession.starts_at_utc >= start, ProgrammeSession.starts_at_utc < end)
+            if where.kind is not None:
+                query = query.where(ProgrammeSession.kind == where.kind)
+            if where.venue_id is not None:
+                query = query.where(ProgrammeSession.venue_id == where.venue_id)
+            if where.language is not None:
+                query = query.where(ProgrammeSession.language == where.language)
+            sessions = list(await db.scalars(query))
+            counts = await seat_counts(db, [s.id for s in sessions])
+        return mission, [SessionView(s, counts.get(s.id, SeatCount())) for s in sessions]
+
+    async def get(self, slug: str, session_id: int, organiser: Organiser | None) -> SessionView:
+        async with self._database.read() as db:
+            mission = await visible_mission(db, slug, organiser)
+            session = await db.scalar(_session_query(mission, organiser).where(ProgrammeSession.id == session_id))
+            if session is None:
+                raise _session_not_found(session_id)
+            counts = await seat_counts(db, [session.id])
+        return SessionView(session, counts.get(session.id, SeatCount()))
+
+    async def create(
+        self, slug: str, fields: Mapping[str, Any], organiser: Organiser | None, *, allow_conflicts: bool = False
+    ) -> SessionView:
+        now = self._clock()
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser, lock=True)
+            session = ProgrammeSession(
+                mission_id=mission.id,
+                uid=str(uuid.uuid4()),
+                sequence=0,
+                description="",
+                status=SessionStatus.PUBLISHED,
+                registration=RegistrationMode.OPEN,
+                venue=None,
+                speakers=[],
+                created_at=now,
+                updated_at=now,
+            )
+            await _apply(db, mission, session, fields, now)
+            db.add(session)
+            await db.flush()
+            if not allow_conflicts:
+                await _refuse_conflicts(db, mission, session)
+            touch(mission, now)
+        return SessionView(session, SeatCount())
+
+    async def update(
+        self,
+        slug: str,
+        session_id: int,
+        changes: Mapping[str, Any],
+        organiser: Organiser | None,
+        *,
+        allow_conflicts: bool = False,
+    ) -> SessionView:
+        now = self._clock()
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser, lock=True)
+            session = await _managed_session(db, mission, session_id)
+            before = _calendar_facts(session)
+            await _apply(db, mission, session, changes, now)
+            await db.flush()
+            placement_changed = not _PLACEMENT_FIELDS.isdisjoint(changes)
+            if placement_changed and not allow_conflicts and session.status != SessionStatus.CANCELLED:
+                await _refuse_conflicts(db, mission, session)
+            session.sequence = next_sequence(session.sequence, before, _calendar_facts(session))
+            session.updated_at = now
+            touch(mission, now)
+            counts = await seat_counts(db, [session.id])
+        return SessionView(session, counts.get(session.id, SeatCount()))
+
+    async def cancel(self, slug: str, session_id: int, organiser: Organiser | None) -> SessionView:
+        """Cancelled sessions keep their registrations and stay in feeds as cancelled."""
+        return await self.update(slug, session_id, {"status": SessionStatus.CANCELLED}, organiser)
+
+    async def conflicts(self, slug: str, organiser: Organiser | None) -> list[ConflictPair]:
+        async with self._database.read() as db:
+            mission = await managed_mission(db, slug, organiser)
+            slots, travel = await _programme_slots(db, mission)
+        return find_conflicts(slots, travel)
+
+
+def rezone(session: ProgrammeSession, zone_name: str, now: datetime) -> None:
+    """Move a session to another zone keeping its wall-clock times (the programme's truth)."""
+    if session.timezone == zone_name:
+        return
+    before = _calendar_facts(session)
+    session.timezone = zone_name
+    session.starts_at_utc = to_utc(session.starts_local, zone_name, field="starts_at")
+    session.ends_at_utc = to_utc(session.ends_local, zone_name, field="ends_at")
+    session.sequence = next_sequence(session.sequence, before, _calendar_facts(session))
+    session.updated_at = now
+
+
+def conflict_entries(pairs: Sequence[ConflictPair], session_id: int) -> list[dict[str, Any]]:
+    """The 409 body's `conflicts`: each other session and why."""
+    entries = []
+    for pair in pairs:
+        other = pair.other_than(session_id)
+        entries.append({
+            "session_id": other.session_id,
+            "title": other.title,
+            "reason": pair.reason.value,
+            "venue_id": pair.venue_id,
+            "person_ids": list(pair.person_ids),
+            "travel_minutes": pair.travel_minutes,
+        })
+    return entries
+
+
+def _session_query(mission: Mission, organiser: Organiser | None) -> Select[tuple[ProgrammeSession]]:
+    query = select(ProgrammeSession).where(ProgrammeSession.mission_id == mission.id)
+    if not may_see_drafts(mission, organiser):
+        query = query.where(ProgrammeSession.status != SessionStatus.DRAFT)
+    return query
+
+
+def _session_not_found(session_id: int) -> NotFound:
+    return NotFound(f"No session {session_id} in this mission.", code="session_not_found")
+
+
+async def _managed_session(db: AsyncSession, mission: Mission, session_id: int) -> ProgrammeSession:
+    session = await db.scalar(
+        select(ProgrammeSession)
+        .where(ProgrammeSession.id == session_id, ProgrammeSession.mission_id == mission.id)
+        .with_for_update(of=ProgrammeSession)
+    )
+    if session is None:
+        raise _session_not_found(session_id)
+    return session
+
+
+def _calendar_facts(session: ProgrammeSession) -> CalendarFacts:
+    return CalendarFacts(
+        title=session.title,
+        starts_local=session.starts_local,
+        ends_local=session.ends_local,
+        timezone=session.timezone,
+        venue_id=session.venue_id,
+        status=session.status,
+    )
+
+
+_PLAIN_FIELDS = ("title", "kind", "description", "online_url", "capacity", "registration", "language", "status")
+
+
+async def _apply(
+    db: AsyncSession, mission: Mission, session: ProgrammeSession, fields: Mapping[str, Any], now: datetime
+) -> None:
+    """Set `fields` on `session`, resolving venue, zone, times and speakers, and check the rules."""
+    for name in _PLAIN_FIELDS:
+        if name in fields:
+            setattr(session, name, fields[name])
+
+    if "venue_id" in fields:
+        venue = await _mission_venue(db, mission, fields["venue_id"])
+        session.venue_id = venue.id if venue else None
+        session.venue = venue
+    zone_name = session.venue.timezone if session.venue is not None and session.venue.timezone else mission.timezone
+
+    if "starts_at" in fields or "ends_at" in fields or session.timezone != zone_name:
+        starts = _wall(fields, "starts_at", session.starts_local, zone_name)
+        ends = _wall(fields, "ends_at", session.ends_local, zone_name)
+        if starts is None or ends is None:
+            raise InvalidInput("starts_at and ends_at are required.", code="missing_times", field="starts_at")
+        session.timezone = zone_name
+        session.starts_local, session.ends_local = starts, ends
+        session.starts_at_utc = to_utc(starts, zone_name, field="starts_at")
+        session.ends_at_utc = to_utc(ends, zone_name, field="ends_at")
+    check_session_times(
+        session.starts_local, session.ends_local, session.starts_at_utc, session.ends_at_utc,
+        mission.starts_on, mission.ends_on,
+    )
+
+    for bound in ("registration_opens_at", "registration_closes_at"):
+        if bound in fields:
+            value = fields[bound]
+            wall = None if value is None else wall_time_in_zone(parse_local_datetime(value, field=bound), zone_name, field=bound)
+            setattr(session, bound, None if wall is None else to_utc(wall, zone_name, field=bound))
+    opens, closes = session.registration_opens_at, session.registration_closes_at
+    if opens is not None and closes is not None and closes <= opens:
+        raise InvalidInput(
+            "registration_closes_at must be after registration_opens_at.",
+            code="registration_window_invalid",
+            field="registration_closes_at",
+        )
+
+    if "speakers" in fields:
+        await _set_speakers(db, mission, session, fields["speakers"])
+
+
+def _wall(fields: Mapping[str, Any], name: str, current: datetime | None, zone_name: str) -> datetime | None:
+    if name not in fields:
+        return current
+    return wall_time_in_zone(parse_local_datetime(fields[name], field=name), zone_name, field=name)
+
+
+async def _mission_venue(db: AsyncSession, mission: Mission, venue_id: int | None) -> Venue | None:
+    if venue_id is None:
+        return None
+    venue = await db.scalar(select(Venue).where(Venue.id == venue_id, Venue.mission_id == mission.id))
+    if venue is None:
+        raise InvalidInput(f"No venue {venue_id} in this mission.", code="unknown_venue", field="venue_id")
+    return venue
+
+
+async def _set_speakers(
+    db: AsyncSession, mission: Mission, session: ProgrammeSession, speakers: Sequence[tuple[int, SpeakerRole]]
+) -> None:
+    person_ids = [person_id for person_id, _ in speakers]
+    if len(set(person_ids)) != len(person_ids):
+        raise InvalidInput("A person may be listed only once per session.", code="duplicate_speaker", field="speakers")
+    known = {
+        person.id: person
+        for person in await db.scalars(select(Person).where(Person.mission_id == mission.id, Person.id.in_(person_ids)))
+    }
+    missing = [pid for pid in person_ids if pid not in known]
+    if missing:
+        raise InvalidInput(f"No person {missing[0]} in this mission.", code="unknown_person", field="speakers")
+    session.speakers = [
+        SessionSpeaker(person_id=pid, person=known[pid], role=role, position=index)
+        for index, (pid, role) in enumerate(speakers)
+    ]
+
+
+async def _programme_slots(db: AsyncSession, mission: Mission) -> tuple[list[Slot], TravelTimes]:
+    sessions = await db.scalars(
+        select(ProgrammeSession).where(
+            ProgrammeSession.mission_id == mission.id, ProgrammeSession.status != SessionStatus.CANCELLED
+        )
+    )
+    travel_rows = await db.execute(
+        select(TravelTime.from_venue_id, TravelTime.to_venue_id, TravelTime.minutes).where(
+            TravelTime.mission_id == mission.id
+        )
+    )
+    return [_slot(s) for s in sessions], TravelTimes(tuple(row) for row in travel_rows)
+
+
+def _slot(session: ProgrammeSession) -> Slot:
+    return Slot(
+        session_id=session.id,
+        title=session.title,
+        starts_utc=session.starts_at_utc,
+        ends_utc=session.ends_at_utc,
+        venue_id=session.venue_id,
+        person_ids=frozenset(s.person_id for s in session.speakers),
+        timezone=session.timezone,
+    )
+
+
+async def _refuse_conflicts(db: AsyncSession, mission: Mission, session: ProgrammeSession) -> None:
+    others, travel = await _programme_slots(db, mission)
+    pairs = conflicts_with(_slot(session), others, travel)
+    if pairs:
+        raise StateConflict(
+            f"{session.title!r} would conflict with {len(pairs)} other session(s); "
+            "send allow_conflicts=true to save it anyway.",
+            code="scheduling_conflict",
+            conflicts=conflict_entries(pairs, session.id),
+        )

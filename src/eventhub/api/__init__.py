@@ -1,0 +1,1 @@
+"""JSON API under /api: thin controllers over the services, msgspec schemas."""

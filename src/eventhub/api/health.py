@@ -1,0 +1,28 @@
+"""GET /health: liveness and database readiness."""
+
+from __future__ import annotations
+
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from sqlalchemy import text
+
+from eventhub.api.schemas import Health
+from eventhub.db.database import DatabaseBusy, DatabaseUnavailable
+from eventhub.services import Services
+
+
+@get(
+    "/health",
+    operation_id="health",
+    tags=["health"],
+    responses={503: ResponseSpec(data_container=Health, description="The database does not answer")},
+)
+async def health(services: NamedDependency[Services]) -> Response[Health]:
+    """200 when the database answers; 503 with the reason otherwise."""
+    try:
+        async with services.database.read() as db:
+            await db.execute(text("SELECT 1"))
+    except (DatabaseBusy, DatabaseUnavailable, OSError):
+        return Response(Health(status="degraded", database="unavailable"), status_code=503)
+    return Response(Health(status="ok", database="ok"))

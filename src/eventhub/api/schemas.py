@@ -1,0 +1,300 @@
+"""Request and response bodies. Requests refuse unknown fields (no mass assignment)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from eventhub.domain.programme import (
+    MissionStatus,
+    RegistrationMode,
+    SessionKind,
+    SessionStatus,
+    SpeakerRole,
+)
+
+
+class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    def set_fields(self) -> dict[str, Any]:
+        """The fields the client actually sent (PATCH semantics)."""
+        return {f: v for f in self.__struct_fields__ if (v := getattr(self, f)) is not UNSET}
+
+
+Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=80)]
+Title = Annotated[str, Meta(min_length=1, max_length=200)]
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+ShortText = Annotated[str, Meta(max_length=200)]
+LongText = Annotated[str, Meta(max_length=20_000)]
+CountryCode = Annotated[str, Meta(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["KG"])]
+ZoneName = Annotated[str, Meta(min_length=1, max_length=64, description="IANA time zone", examples=["Asia/Bishkek"])]
+Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+Url = Annotated[str, Meta(pattern=r"^https?://\S+$", max_length=500)]
+LanguageTag = Annotated[str, Meta(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35, examples=["en"])]
+Count = Annotated[int, Meta(ge=0, le=1_000_000)]
+Latitude = Annotated[float, Meta(ge=-90, le=90)]
+Longitude = Annotated[float, Meta(ge=-180, le=180)]
+Minutes = Annotated[int, Meta(ge=0, le=24 * 60)]
+Id = Annotated[int, Meta(ge=1)]
+LocalDateTime = Annotated[
+    str,
+    Meta(
+        max_length=40,
+        description="Wall-clock time in the session's zone (2026-12-08T10:00), or with an offset to convert",
+        examples=["2026-12-08T10:00"],
+    ),
+]
+
+
+# --- missions -----------------------------------------------------------------------------------
+
+
+class MissionCreate(Input, kw_only=True):
+    slug: Slug
+    title: Title
+    summary: LongText = ""
+    host_city: ShortText = ""
+    host_country: CountryCode
+    timezone: ZoneName
+    starts_on: date
+    ends_on: date
+    organiser_name: ShortText = ""
+    contact_email: Email | None = None
+    funding_note: LongText = ""
+    status: MissionStatus = MissionStatus.DRAFT
+
+
+class MissionUpdate(Input, kw_only=True):
+    title: Title | UnsetType = UNSET
+    summary: LongText | UnsetType = UNSET
+    host_city: ShortText | UnsetType = UNSET
+    host_country: CountryCode | UnsetType = UNSET
+    timezone: ZoneName | UnsetType = UNSET
+    starts_on: date | UnsetType = UNSET
+    ends_on: date | UnsetType = UNSET
+    organiser_name: ShortText | UnsetType = UNSET
+    contact_email: Email | UnsetType = UNSET
+    funding_note: LongText | UnsetType = UNSET
+    status: MissionStatus | UnsetType = UNSET
+
+
+class MissionOut(msgspec.Struct, kw_only=True):
+    id: int
+    slug: str
+    title: str
+    summary: str
+    host_city: str
+    host_country: str
+    timezone: str
+    starts_on: date
+    ends_on: date
+    organiser_name: str
+    contact_email: str
+    funding_note: str
+    status: MissionStatus
+    url: str
+    sessions_url: str
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- venues and people --------------------------------------------------------------------------
+
+
+class VenueCreate(Input, kw_only=True):
+    name: Name
+    address: LongText = ""
+    capacity: Count | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    timezone: ZoneName | None = None
+
+
+class VenueUpdate(Input, kw_only=True):
+    name: Name | UnsetType = UNSET
+    address: LongText | UnsetType = UNSET
+    capacity: Count | None | UnsetType = UNSET
+    latitude: Latitude | None | UnsetType = UNSET
+    longitude: Longitude | None | UnsetType = UNSET
+    timezone: ZoneName | None | UnsetType = UNSET
+
+
+class VenueOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    address: str
+    capacity: int | None
+    latitude: float | None
+    longitude: float | None
+    timezone: str | None
+    effective_timezone: str
+
+
+class PersonCreate(Input, kw_only=True):
+    name: Name
+    affiliation: ShortText = ""
+    role_title: ShortText = ""
+    email: Email | None = None
+
+
+class PersonUpdate(Input, kw_only=True):
+    name: Name | UnsetType = UNSET
+    affiliation: ShortText | UnsetType = UNSET
+    role_title: ShortText | UnsetType = UNSET
+    email: Email | None | UnsetType = UNSET
+
+
+class PersonOut(msgspec.Struct, kw_only=True, omit_defaults=True):
+    id: int
+    name: str
+    affiliation: str
+    role_title: str
+    email: str | None = None  # organisers only; never public
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+class SpeakerIn(Input, kw_only=True):
+    person_id: Id
+    role: SpeakerRole = SpeakerRole.SPEAKER
+
+
+class SessionCreate(Input, kw_only=True):
+    title: Title
+    kind: SessionKind
+    description: LongText = ""
+    starts_at: LocalDateTime
+    ends_at: LocalDateTime
+    venue_id: Id | None = None
+    online_url: Url | None = None
+    speakers: Annotated[list[SpeakerIn], Meta(max_length=50)] = []
+    capacity: Count | None = None
+    registration: RegistrationMode = RegistrationMode.OPEN
+    registration_opens_at: LocalDateTime | None = None
+    registration_closes_at: LocalDateTime | None = None
+    language: LanguageTag | None = None
+    status: SessionStatus = SessionStatus.PUBLISHED
+
+
+class SessionUpdate(Input, kw_only=True):
+    title: Title | UnsetType = UNSET
+    kind: SessionKind | UnsetType = UNSET
+    description: LongText | UnsetType = UNSET
+    starts_at: LocalDateTime | UnsetType = UNSET
+    ends_at: LocalDateTime | UnsetType = UNSET
+    venue_id: Id | None | UnsetType = UNSET
+    online_url: Url | None | UnsetType = UNSET
+    speakers: Annotated[list[SpeakerIn], Meta(max_length=50)] | UnsetType = UNSET
+    capacity: Count | None | UnsetType = UNSET
+    registration: RegistrationMode | UnsetType = UNSET
+    registration_opens_at: LocalDateTime | None | UnsetType = UNSET
+    registration_closes_at: LocalDateTime | None | UnsetType = UNSET
+    language: LanguageTag | None | UnsetType = UNSET
+    status: SessionStatus | UnsetType = UNSET
+
+
+class SpeakerOut(msgspec.Struct, kw_only=True):
+    person_id: int
+    role: SpeakerRole
+    name: str
+    affiliation: str
+
+
+class VenueRef(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    address: str
+
+
+class SessionOut(msgspec.Struct, kw_only=True):
+    id: int
+    mission_slug: str
+    title: str
+    kind: SessionKind
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    starts_at_utc: datetime
+    ends_at_utc: datetime
+    venue_id: int | None
+    venue: VenueRef | None
+    online_url: str | None
+    speakers: list[SpeakerOut]
+    capacity: int | None
+    seats_left: int | None
+    waitlist_length: int
+    registration: RegistrationMode
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    language: str | None
+    status: SessionStatus
+    sequence: int
+    url: str
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- travel and conflicts -----------------------------------------------------------------------
+
+
+class TravelTimeIn(Input, kw_only=True):
+    from_venue_id: Id
+    to_venue_id: Id
+    minutes: Minutes
+
+
+class TravelTimeOut(msgspec.Struct, kw_only=True):
+    from_venue_id: int
+    to_venue_id: int
+    minutes: int
+
+
+class ConflictingSession(msgspec.Struct, kw_only=True):
+    session_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ConflictOut(msgspec.Struct, kw_only=True):
+    reason: str
+    sessions: list[ConflictingSession]
+    venue_id: int | None
+    person_ids: list[int]
+    travel_minutes: int | None
+
+
+# --- problems -----------------------------------------------------------------------------------
+
+
+class Problem(msgspec.Struct, kw_only=True):
+    """RFC 9457 problem details; `code` is stable and machine-readable."""
+
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    instance: str | None = None
+
+
+class ConflictEntry(msgspec.Struct, kw_only=True):
+    session_id: int
+    title: str
+    reason: str
+    venue_id: int | None = None
+    person_ids: list[int] = []
+    travel_minutes: int | None = None
+
+
+class ConflictProblem(Problem, kw_only=True):
+    conflicts: list[ConflictEntry] = []
+
+
+class Health(msgspec.Struct, kw_only=True):
+    status: str
+    database: str

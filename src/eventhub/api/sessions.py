@@ -1,0 +1,152 @@
+"""/api/missions/{slug}/sessions, travel times and the conflict report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from eventhub.api.deps import ORGANISER_ONLY, READ, WRITE, problems
+from eventhub.api.present import Presenter
+from eventhub.api.schemas import (
+    ConflictOut,
+    SessionCreate,
+    SessionOut,
+    SessionUpdate,
+    TravelTimeIn,
+    TravelTimeOut,
+)
+from eventhub.db.services.access import Organiser
+from eventhub.db.services.sessions import SessionFilter
+from eventhub.domain.programme import SessionKind
+from eventhub.services import Services
+
+SCHEDULE = problems(401, 403, 404, 409, 422)
+AllowConflicts = Annotated[
+    bool, QueryParameter(description="Save even if the session would conflict")
+]
+
+
+class SessionController(Controller):
+    path = "/api/missions/{slug:str}/sessions"
+    tags = ["sessions"]
+
+    @get("/", operation_id="listSessions", responses=problems(401, 404, 422))
+    async def list_sessions(
+        self,
+        slug: FromPath[str],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+        day: Annotated[date | None, QueryParameter(description="Local day in the mission's zone")] = None,
+        kind: FromQuery[SessionKind | None] = None,
+        venue_id: FromQuery[int | None] = None,
+        language: FromQuery[str | None] = None,
+    ) -> list[SessionOut]:
+        """The programme in time order; drafts only for the mission's organisers."""
+        where = SessionFilter(day=day, kind=kind, venue_id=venue_id, language=language)
+        mission, views = await services.sessions.list(slug, organiser, where)
+        return [present.session(v, mission.slug) for v in views]
+
+    @post("/", guards=ORGANISER_ONLY, operation_id="createSession", responses=SCHEDULE)
+    async def create_session(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[SessionCreate],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+        allow_conflicts: AllowConflicts = False,
+    ) -> SessionOut:
+        """Add a session; 409 lists every session it would conflict with, and why."""
+        view = await services.sessions.create(slug, _fields(data), organiser, allow_conflicts=allow_conflicts)
+        return present.session(view, slug)
+
+    @get("/{session_id:int}", operation_id="getSession", responses=READ)
+    async def get_session(
+        self,
+        slug: FromPath[str],
+        session_id: FromPath[int],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+    ) -> SessionOut:
+        return present.session(await services.sessions.get(slug, session_id, organiser), slug)
+
+    @patch("/{session_id:int}", guards=ORGANISER_ONLY, operation_id="updateSession", responses=SCHEDULE)
+    async def update_session(
+        self,
+        slug: FromPath[str],
+        session_id: FromPath[int],
+        data: JSONBody[SessionUpdate],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+        allow_conflicts: AllowConflicts = False,
+    ) -> SessionOut:
+        """Change a session; SEQUENCE goes up when its time, venue, title or status changes."""
+        view = await services.sessions.update(
+            slug, session_id, _fields(data), organiser, allow_conflicts=allow_conflicts
+        )
+        return present.session(view, slug)
+
+    @post("/{session_id:int}/cancel", guards=ORGANISER_ONLY, operation_id="cancelSession", status_code=200, responses=WRITE)
+    async def cancel_session(
+        self,
+        slug: FromPath[str],
+        session_id: FromPath[int],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+    ) -> SessionOut:
+        """Cancel a session: registrations are kept, feeds show it cancelled."""
+        return present.session(await services.sessions.cancel(slug, session_id, organiser), slug)
+
+
+class ProgrammeController(Controller):
+    path = "/api/missions/{slug:str}"
+    tags = ["scheduling"]
+
+    @get("/travel-times", operation_id="getTravelTimes", responses=READ)
+    async def get_travel_times(
+        self,
+        slug: FromPath[str],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+    ) -> list[TravelTimeOut]:
+        return [present.travel_time(t) for t in await services.travel_times.get(slug, organiser)]
+
+    @put("/travel-times", guards=ORGANISER_ONLY, operation_id="putTravelTimes", responses=WRITE)
+    async def put_travel_times(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[list[TravelTimeIn]],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+    ) -> list[TravelTimeOut]:
+        """Replace the travel minutes; a pair given one way holds both ways."""
+        entries = [(t.from_venue_id, t.to_venue_id, t.minutes) for t in data]
+        return [present.travel_time(t) for t in await services.travel_times.replace(slug, entries, organiser)]
+
+    @get("/conflicts", guards=ORGANISER_ONLY, operation_id="listConflicts", responses=problems(401, 403, 404))
+    async def list_conflicts(
+        self,
+        slug: FromPath[str],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+    ) -> list[ConflictOut]:
+        """Every current venue, person and travel conflict of the programme."""
+        return [present.conflict(pair) for pair in await services.sessions.conflicts(slug, organiser)]
+
+
+def _fields(data: SessionCreate | SessionUpdate) -> dict[str, object]:
+    fields = data.set_fields()
+    if "speakers" in fields:
+        fields["speakers"] = [(s.person_id, s.role) for s in data.speakers]  # type: ignore[union-attr]
+    return fields

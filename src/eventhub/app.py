@@ -1,0 +1,86 @@
+"""create_app(settings) -> Litestar: the only module that wires the pieces together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from eventhub import __version__
+from eventhub.api import schemas as schemas_module
+from eventhub.api.deps import DEPENDENCIES
+from eventhub.api.health import health
+from eventhub.api.missions import MissionController
+from eventhub.api.present import Presenter
+from eventhub.api.schemas import Input
+from eventhub.api.records import PersonController, VenueController
+from eventhub.api.sessions import ProgrammeController, SessionController
+from eventhub.db.database import Database
+from eventhub.db.services.access import Clock
+from eventhub.errors import EXCEPTION_HANDLERS
+from eventhub.services import Services
+from eventhub.settings import Settings
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> Litestar:
+    settings = settings or Settings()
+    database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
+    services = Services.build(settings, database, clock)
+
+    @asynccontextmanager
+    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await database.dispose()
+
+    return Litestar(
+        route_handlers=[
+            health,
+            MissionController,
+            VenueController,
+            PersonController,
+            SessionController,
+            ProgrammeController,
+        ],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        state=State({"services": services, "presenter": Presenter(settings.public_base)}),
+        openapi_config=OpenAPIConfig(
+            title="eventhub",
+            version=__version__,
+            description="Mission programmes, registrations with waitlists, and iCalendar feeds.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+            components=Components(
+                security_schemes={"organiserToken": SecurityScheme(type="http", scheme="bearer")}
+            ),
+        ),
+        on_startup=[_document_closed_bodies],
+        debug=settings.debug,
+    )
+
+
+def _document_closed_bodies(app: Litestar) -> None:
+    """Request bodies refuse unknown fields; say so in the OpenAPI document too."""
+    schemas = app.openapi_schema.components.schemas or {}
+    for name, schema in schemas.items():
+        model = getattr(schemas_module, name, None)
+        if isinstance(model, type) and issubclass(model, Input):
+            schema.additional_properties = False
+
+
+def create_app_from_env() -> Litestar:
+    """Factory for `uvicorn --factory` worker processes."""
+    return create_app()

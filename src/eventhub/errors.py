@@ -1,0 +1,161 @@
+"""RFC 9457 problem details for every error the service answers with.
+
+Each problem carries a stable `code` (and a `type` URI built from it); validation,
+lookups and conflicts never turn into a 500, and a 500 never shows internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import IntegrityError
+
+from eventhub.db.database import DatabaseBusy, DatabaseUnavailable
+from eventhub.domain.errors import (
+    AuthenticationRequired,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StateConflict,
+)
+
+logger = logging.getLogger("eventhub")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://eventhub.dev/problems/"
+RETRY_AFTER_SECONDS = "2"
+
+
+_DOMAIN_STATUS: dict[type[DomainError], int] = {
+    InvalidInput: 422,
+    NotFound: 404,
+    StateConflict: 409,
+    AuthenticationRequired: 401,
+    Forbidden: 403,
+}
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "authentication_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
+
+_TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "code": code,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    status = next(code for kind, code in _DOMAIN_STATUS.items() if isinstance(exc, kind))
+    headers = {"WWW-Authenticate": 'Bearer realm="eventhub"'} if status == 401 else None
+    return problem(status, exc.code, exc.detail, instance=request.url.path, headers=headers, **exc.extra)
+
+
+def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    errors = [
+        {"field": _field_name(item), "message": str(item.get("message", ""))}
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    detail = exc.detail if exc.detail and exc.detail != "Bad Request" else "The request is not valid."
+    if "Malformed JSON" in detail or "JSON is malformed" in detail:
+        return problem(400, "malformed_json", "The request body is not valid JSON.", instance=request.url.path)
+    return problem(422, "validation_error", detail, instance=request.url.path, errors=errors)
+
+
+def _field_name(item: dict[str, Any]) -> str:
+    key = str(item.get("key") or "")
+    return key.removeprefix("$.") if key.startswith("$.") else key
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    status = exc.status_code
+    if status >= 500:
+        return _server_error(request, exc)
+    code = _HTTP_CODES.get(status, "http_error")
+    detail = exc.detail or _TITLES.get(status, "Error")
+    headers = dict(exc.headers or {})
+    return problem(status, code, detail, instance=request.url.path, headers=headers or None)
+
+
+def _busy(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    code = "database_busy" if isinstance(exc, DatabaseBusy) else "database_unavailable"
+    return problem(
+        503, code, str(exc), instance=request.url.path, headers={"Retry-After": RETRY_AFTER_SECONDS}
+    )
+
+
+def _integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
+    # The services check rules first; reaching here means a concurrent change won the race.
+    logger.info("integrity error on %s: %s", request.url.path, type(exc.orig).__name__)
+    return problem(
+        409, "conflicting_change", "The change clashes with data saved at the same time; reload and retry.",
+        instance=request.url.path,
+    )
+
+
+def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.",
+        instance=request.url.path,
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: _domain_error,
+    ValidationException: _validation_error,
+    NotAuthorizedException: _http_error,
+    PermissionDeniedException: _http_error,
+    HTTPException: _http_error,
+    DatabaseBusy: _busy,
+    DatabaseUnavailable: _busy,
+    IntegrityError: _integrity_error,
+    Exception: _server_error,
+}

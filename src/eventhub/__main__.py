@@ -1,0 +1,3 @@
+from eventhub.cli import main
+
+main()

@@ -1,0 +1,146 @@
+"""The `eventhub` command: demo, serve, db upgrade, load, token create."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+import click
+import uvicorn
+
+from eventhub.app import create_app, system_clock
+from eventhub.db.database import Database
+from eventhub.db.migrate import upgrade
+from eventhub.domain.errors import DomainError
+from eventhub.domain.time import next_monday
+from eventhub.loader import load_mission, read_mission_file
+from eventhub.services import Services
+from eventhub.settings import Settings
+
+T = TypeVar("T")
+
+DEMO_FIXTURE = "bishkek-2026.json"
+
+
+def fixtures_dir() -> Path:
+    packaged = Path(__file__).parent / "fixtures"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def _with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+    async def run() -> T:
+        database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
+        try:
+            return await work(Services.build(settings, database, system_clock))
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as error:
+        raise click.ClickException(f"{error.detail} ({error.code})") from error
+
+
+@click.group()
+def main() -> None:
+    """eventhub: mission programmes, registrations and calendar feeds."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the API, pages and feeds (run `eventhub db upgrade` first)."""
+    uvicorn.run(
+        "eventhub.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
+        proxy_headers=True, log_level="info",
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate EVENTHUB_DATABASE_URL to the newest schema."""
+    settings = Settings()
+    upgrade(settings.database_url)
+    click.echo("database is at the newest revision")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="Move the mission to start on this date")
+@click.option("--replace", is_flag=True, help="Delete a mission with the same slug first")
+def load(file: Path, start: object, replace: bool) -> None:
+    """Load a mission file (see fixtures/)."""
+    settings = Settings()
+    start_date = start.date() if start is not None else None  # type: ignore[attr-defined]
+    data = read_mission_file(file)
+    slug = _with_services(settings, lambda s: load_mission(s, data, start=start_date, replace=replace))
+    click.echo(f"loaded mission {slug}")
+
+
+@main.group()
+def token() -> None:
+    """Organiser tokens."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="Who or what the token is for")
+@click.option("--mission", "mission_slug", help="Scope the token to this mission")
+@click.option("--all", "all_missions", is_flag=True, help="Let the token manage every mission")
+def token_create(name: str, mission_slug: str | None, all_missions: bool) -> None:
+    """Create an organiser token; the secret is printed once, alone on the last line."""
+    if bool(mission_slug) == all_missions:
+        raise click.UsageError("Give exactly one of --mission SLUG or --all.")
+    settings = Settings()
+    secret = _with_services(settings, lambda s: s.organiser_tokens.create(name, mission_slug))
+    scope = f"mission {mission_slug}" if mission_slug else "all missions"
+    click.echo(f"organiser token {name!r} for {scope} (shown once; only its digest is stored):")
+    click.echo(secret)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """Migrate the database, load the Bishkek mission starting next Monday, and serve."""
+    if "EVENTHUB_PUBLIC_URL" not in os.environ:
+        os.environ["EVENTHUB_PUBLIC_URL"] = f"http://{host}:{port}"
+    settings = Settings()
+    upgrade(settings.database_url)
+    data = read_mission_file(fixtures_dir() / DEMO_FIXTURE)
+    start = next_monday(date.today())
+
+    async def prepare(services: Services) -> str:
+        slug = data.mission.slug
+        try:
+            current = await services.missions.get(slug, None)
+        except DomainError:
+            current = None
+        if current is None or current.starts_on != start:
+            await load_mission(services, data, start=start, replace=True)
+        return await services.organiser_tokens.create("demo", None)
+
+    secret = _with_services(settings, prepare)
+    base = settings.public_base
+    slug = data.mission.slug
+    click.echo(
+        "\n".join([
+            f"eventhub demo: mission {slug!r} from {start} ({settings.database_url})",
+            f"  agenda (JSON): {base}/api/missions/{slug}/sessions",
+            f"  agenda (page): {base}/missions/{slug}",
+            f"  feed:          {base}/missions/{slug}/calendar.ics",
+            f"  API docs:      {base}/schema/swagger",
+            f"  organiser token (Authorization: Bearer ...): {secret}",
+        ])
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,116 @@
+"""Shared fixtures: one parametrised database (SQLite file and PostgreSQL), a controllable
+clock, and an app with a test client. The schema always comes from the migrations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+
+from eventhub.app import create_app
+from eventhub.db.database import Database
+from eventhub.db.migrate import downgrade, upgrade
+from eventhub.db.models import BigIntBase
+from eventhub.services import Services
+from eventhub.settings import Settings
+
+POSTGRES_URL = os.environ.get("EVENTHUB_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("EVENTHUB_REQUIRE_POSTGRES") == "1"
+PUBLIC_URL = "https://events.example.org"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@dataclass
+class FrozenClock:
+    """The tests' clock: time moves only when a test moves it."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def _dialects() -> list[object]:
+    postgres_marks = [pytest.mark.postgres]
+    if POSTGRES_URL is None and not REQUIRE_POSTGRES:
+        postgres_marks.append(pytest.mark.skip(reason="set EVENTHUB_TEST_POSTGRES_URL to run on PostgreSQL"))
+    return ["sqlite", pytest.param("postgresql", marks=postgres_marks)]
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'eventhub-test.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgresql_url() -> str:
+    if POSTGRES_URL is None:
+        pytest.fail("EVENTHUB_REQUIRE_POSTGRES=1 but EVENTHUB_TEST_POSTGRES_URL is not set")
+    downgrade(POSTGRES_URL)  # whatever an earlier run left, the schema comes from the migrations
+    upgrade(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session", params=_dialects())
+def database_url(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+async def wipe(database: Database) -> None:
+    async with database.write() as db:
+        for table in reversed(BigIntBase.metadata.sorted_tables):
+            await db.execute(text(f"DELETE FROM {table.name}"))
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url, lock_timeout_seconds=3)
+    await wipe(db)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url, public_url=PUBLIC_URL, registration_rate_limit="off", redis_url=None
+    )
+
+
+@pytest.fixture
+def services(settings: Settings, database: Database, clock: FrozenClock) -> Services:
+    return Services.build(settings, database, clock)
+
+
+@pytest.fixture
+async def client(settings: Settings, database: Database, clock: FrozenClock) -> AsyncIterator[AsyncTestClient]:
+    app = create_app(settings, clock=clock)
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def organiser_token(services: Services) -> str:
+    return await services.organiser_tokens.create("test organiser", None)
+
+
+@pytest.fixture
+def auth(organiser_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {organiser_token}"}
+

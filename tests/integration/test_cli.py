@@ -1,0 +1,77 @@
+"""The `eventhub` command as an operator runs it: in its own process, on a fresh database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from eventhub.app import create_app
+from eventhub.domain.tokens import token_digest
+from eventhub.settings import Settings
+from tests.conftest import FIXTURES
+
+
+def run(db_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "EVENTHUB_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}"}
+    return subprocess.run(
+        [sys.executable, "-m", "eventhub", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def db_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cli.db"
+    result = run(path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+async def test_load_then_token_create_gives_a_working_scoped_token(db_file: Path) -> None:
+    loaded = run(db_file, "load", str(FIXTURES / "bishkek-2026.json"), "--start", "2027-02-01")
+    assert loaded.returncode == 0, loaded.stderr
+    created = run(db_file, "token", "create", "--name", "Ira", "--mission", "lv-it-cluster-bishkek-2026")
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip().splitlines()[-1]
+    assert token.startswith("eho_") and len(token) > 40
+
+    everything = "\n".join(sqlite3.connect(db_file).iterdump())
+    assert token not in everything
+    assert token_digest(token) in everything  # only the digest is stored
+
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{db_file}", registration_rate_limit="off")
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        mission = (await client.get("/api/missions/lv-it-cluster-bishkek-2026")).json()
+        assert mission["starts_on"] == "2027-02-01"
+        ok = await client.patch(
+            "/api/missions/lv-it-cluster-bishkek-2026", json={"summary": "Updated"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert ok.status_code == 200
+
+
+def test_token_needs_exactly_one_scope(db_file: Path) -> None:
+    assert run(db_file, "token", "create", "--name", "x").returncode != 0
+    assert run(db_file, "token", "create", "--name", "x", "--all", "--mission", "m").returncode != 0
+    unknown = run(db_file, "token", "create", "--name", "x", "--mission", "no-such-mission")
+    assert unknown.returncode != 0
+    assert "mission_not_found" in unknown.stderr
+
+
+def test_loading_the_same_mission_twice_is_refused_without_replace(db_file: Path) -> None:
+    fixture = str(FIXTURES / "bishkek-2026.json")
+    assert run(db_file, "load", fixture).returncode == 0
+    again = run(db_file, "load", fixture)
+    assert again.returncode != 0 and "slug_taken" in again.stderr
+    assert run(db_file, "load", fixture, "--replace").returncode == 0
+
+
+def test_help_lists_every_command(db_file: Path) -> None:
+    out = run(db_file, "--help").stdout
+    for command in ("demo", "serve", "db", "load", "token"):
+        assert command in out

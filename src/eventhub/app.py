@@ -20,6 +20,7 @@ from eventhub.api.missions import MissionController
 from eventhub.api.present import Presenter
 from eventhub.api.schemas import Input
 from eventhub.api.records import PersonController, VenueController
+from eventhub.api.registrations import MeController, RegistrationController, export_registrations_csv
 from eventhub.api.sessions import ProgrammeController, SessionController
 from eventhub.db.database import Database
 from eventhub.db.services.access import Clock
@@ -52,6 +53,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             PersonController,
             SessionController,
             ProgrammeController,
+            RegistrationController,
+            export_registrations_csv,
+            MeController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

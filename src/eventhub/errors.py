@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import IntegrityError
 
 from eventhub.db.database import DatabaseBusy, DatabaseUnavailable
+from eventhub.ratelimit import RateLimited
 from eventhub.domain.errors import (
     AuthenticationRequired,
     DomainError,
@@ -131,6 +132,12 @@ def _busy(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str,
     )
 
 
+def _rate_limited(request: Request[Any, Any, Any], exc: RateLimited) -> Response[dict[str, Any]]:
+    return problem(
+        429, "rate_limited", str(exc), instance=request.url.path, headers={"Retry-After": str(exc.retry_after)}
+    )
+
+
 def _integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
     # The services check rules first; reaching here means a concurrent change won the race.
     logger.info("integrity error on %s: %s", request.url.path, type(exc.orig).__name__)
@@ -157,5 +164,6 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     DatabaseBusy: _busy,
     DatabaseUnavailable: _busy,
     IntegrityError: _integrity_error,
+    RateLimited: _rate_limited,
     Exception: _server_error,
 }

@@ -9,8 +9,10 @@ from eventhub.db.services.access import Clock
 from eventhub.db.services.missions import Missions
 from eventhub.db.services.organisers import OrganiserTokens
 from eventhub.db.services.records import People, Venues
+from eventhub.db.services.registrations import Registrations
 from eventhub.db.services.sessions import Sessions
 from eventhub.db.services.travel import TravelTimesService
+from eventhub.ratelimit import MemoryCounter, RateLimiter, RedisCounter, parse_rate
 from eventhub.settings import Settings
 
 
@@ -25,6 +27,8 @@ class Services:
     people: People
     sessions: Sessions
     travel_times: TravelTimesService
+    registrations: Registrations
+    rate_limiter: RateLimiter | None
 
     @classmethod
     def build(cls, settings: Settings, database: Database, clock: Clock) -> Services:
@@ -38,4 +42,14 @@ class Services:
             people=People(database, clock),
             sessions=Sessions(database, clock),
             travel_times=TravelTimesService(database, clock),
+            registrations=Registrations(database, clock),
+            rate_limiter=_rate_limiter(settings),
         )
+
+
+def _rate_limiter(settings: Settings) -> RateLimiter | None:
+    rate = parse_rate(settings.registration_rate_limit)
+    if rate is None:
+        return None
+    counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
+    return RateLimiter(rate, counter)

@@ -16,8 +16,13 @@ SPEC_ROUTES = {
     ("post", "/api/missions/{slug}/sessions/{session_id}/cancel"),
     ("get", "/api/missions/{slug}/travel-times"), ("put", "/api/missions/{slug}/travel-times"),
     ("get", "/api/missions/{slug}/conflicts"),
+    ("post", "/api/missions/{slug}/registrations"), ("get", "/api/missions/{slug}/registrations"),
+    ("get", "/api/missions/{slug}/registrations.csv"),
+    ("get", "/api/me"), ("delete", "/api/me/registrations/{session_id}"), ("post", "/api/me/feed-token"),
     ("get", "/health"),
 }
+# Calls anyone may make (attendees prove themselves with a manage token, not an organiser's).
+PUBLIC_WRITES = {("post", "/api/missions/{slug}/registrations")}
 
 
 async def test_every_spec_route_is_documented_with_its_problem_statuses(client: AsyncTestClient) -> None:
@@ -32,9 +37,11 @@ async def test_every_spec_route_is_documented_with_its_problem_statuses(client: 
             assert operation.get("operationId"), (method, path)
             if path.startswith("/api/"):
                 assert {"401", "503"} <= statuses, (method, path)
-            if method in ("post", "patch", "put", "delete"):
-                assert {"401", "403", "404"} <= statuses or path == "/api/missions", (method, path)
-            if method in ("post", "patch", "put") and "cancel" not in path:
+            organiser_write = method in ("post", "patch", "put", "delete") and (method, path) not in PUBLIC_WRITES
+            if organiser_write and not path.startswith("/api/me"):
+                assert {"401", "403"} <= statuses, (method, path)
+                assert "404" in statuses or path == "/api/missions", (method, path)
+            if method in ("post", "patch", "put") and "cancel" not in path and not path.startswith("/api/me"):
                 assert "422" in statuses, (method, path)
     session_post = document["paths"]["/api/missions/{slug}/sessions"]["post"]
     conflict = session_post["responses"]["409"]["content"]["application/problem+json"]["schema"]

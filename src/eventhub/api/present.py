@@ -5,16 +5,33 @@ from __future__ import annotations
 from eventhub.api.schemas import (
     ConflictingSession,
     ConflictOut,
+    FeedTokenOut,
+    ManageTokenOut,
+    MeOut,
+    MeRegistration,
     MissionOut,
     PersonOut,
+    RegistrationAccepted,
+    RegistrationAnswer,
+    RegistrationRow,
+    ScheduleWarningOut,
+    SessionResultOut,
     SessionOut,
     SpeakerOut,
     TravelTimeOut,
     VenueOut,
     VenueRef,
 )
-from eventhub.db.models import Mission, Person, TravelTime, Venue
+from eventhub.db.models import Attendee, Mission, Person, TravelTime, Venue
+from eventhub.db.services.registrations import (
+    AttendeeRegistration,
+    AttendeeView,
+    SessionResult,
+    SignupOutcome,
+    feed_token_for,
+)
 from eventhub.db.services.sessions import SessionView
+from eventhub.domain.registration import ScheduleWarning, WarningKind
 from eventhub.domain.scheduling import ConflictPair, Slot
 from eventhub.domain.time import zone, with_offset
 
@@ -103,6 +120,110 @@ class Presenter:
             updated_at=s.updated_at,
         )
 
+    def manage_url(self, manage_token: str) -> str:
+        return f"{self.base}/manage/{manage_token}"
+
+    def feed_url(self, feed_token: str) -> str:
+        return f"{self.base}/feeds/{feed_token}/calendar.ics"
+
+    def accepted(self) -> RegistrationAccepted:
+        return RegistrationAccepted(
+            status="accepted",
+            detail="If this address is registered for the mission, its owner receives their manage link by e-mail.",
+        )
+
+    def registration_answer(self, outcome: SignupOutcome) -> RegistrationAnswer:
+        assert outcome.attendee is not None
+        answer = RegistrationAnswer(
+            results=[_result(r) for r in outcome.results],
+            warnings=[self.warning(w) for w in outcome.warnings],
+            attendee_id=outcome.attendee.id,
+        )
+        if outcome.manage_token is not None and outcome.feed_token is not None:
+            answer.manage_token = outcome.manage_token
+            answer.manage_url = self.manage_url(outcome.manage_token)
+            answer.feed_url = self.feed_url(outcome.feed_token)
+            answer.webcal_url = webcal(answer.feed_url)
+        return answer
+
+    @staticmethod
+    def warning(warning: ScheduleWarning) -> ScheduleWarningOut:
+        if warning.kind == WarningKind.OVERLAP:
+            message = f"Overlaps {warning.other_title!r}, which you are also registered for."
+        else:
+            message = (
+                f"Leaves less than the {warning.travel_minutes} minutes needed to travel "
+                f"from or to {warning.other_title!r}."
+            )
+        return ScheduleWarningOut(
+            kind=warning.kind.value,
+            session_id=warning.session_id,
+            other_session_id=warning.other_session_id,
+            other_title=warning.other_title,
+            travel_minutes=warning.travel_minutes,
+            message=message,
+        )
+
+    def me(self, view: AttendeeView, manage_token: str) -> MeOut:
+        feed = self.feed_url(feed_token_for(manage_token, view.attendee.feed_generation))
+        return MeOut(
+            id=view.attendee.id,
+            name=view.attendee.name,
+            email=view.attendee.email,
+            organisation=view.attendee.organisation,
+            mission_slug=view.mission.slug,
+            registrations=[
+                MeRegistration(
+                    session_id=item.session.id,
+                    status=item.registration.status.value,
+                    waitlist_position=item.waitlist_position,
+                    code=None,
+                    title=item.session.title,
+                    session_status=item.session.status,
+                    starts_at=with_offset(item.session.starts_local, item.session.timezone),
+                    ends_at=with_offset(item.session.ends_local, item.session.timezone),
+                    timezone=item.session.timezone,
+                    registered_at=item.registration.created_at,
+                    session_url=f"{self.mission_url(view.mission.slug)}/sessions/{item.session.id}",
+                )
+                for item in view.registrations
+            ],
+            feed_url=feed,
+            webcal_url=webcal(feed),
+        )
+
+    def feed_token(self, feed_token: str) -> FeedTokenOut:
+        url = self.feed_url(feed_token)
+        return FeedTokenOut(feed_url=url, webcal_url=webcal(url))
+
+    def manage_token(self, manage_token: str) -> ManageTokenOut:
+        return ManageTokenOut(manage_token=manage_token, manage_url=self.manage_url(manage_token))
+
+    @staticmethod
+    def registration_rows(
+        mission: Mission, items: list[AttendeeRegistration], attendees: dict[int, Attendee]
+    ) -> list[RegistrationRow]:
+        rows = []
+        for item in items:
+            registration, session = item.registration, item.session
+            attendee = attendees[registration.attendee_id]
+            rows.append(RegistrationRow(
+                id=registration.id,
+                session_id=session.id,
+                session_title=session.title,
+                session_starts_at=with_offset(session.starts_local, session.timezone),
+                attendee_id=attendee.id,
+                name=attendee.name,
+                email=attendee.email,
+                organisation=attendee.organisation,
+                status=registration.status.value,
+                waitlist_position=item.waitlist_position,
+                created_at=registration.created_at,
+                confirmed_at=registration.confirmed_at,
+                cancelled_at=registration.cancelled_at,
+            ))
+        return rows
+
     def travel_time(self, row: TravelTime) -> TravelTimeOut:
         return TravelTimeOut(from_venue_id=row.from_venue_id, to_venue_id=row.to_venue_id, minutes=row.minutes)
 
@@ -125,3 +246,18 @@ class Presenter:
             ends_at=slot.ends_utc.astimezone(tz),
         )
 
+
+
+def webcal(url: str) -> str:
+    """The same feed for calendar apps that subscribe on a webcal:// link."""
+    scheme, _, rest = url.partition("://")
+    return f"webcal://{rest}" if scheme in ("http", "https") else url
+
+
+def _result(result: SessionResult) -> SessionResultOut:
+    return SessionResultOut(
+        session_id=result.session_id,
+        status=result.status,
+        waitlist_position=result.waitlist_position,
+        code=result.code,
+    )

@@ -298,3 +298,95 @@ class ConflictProblem(Problem, kw_only=True):
 class Health(msgspec.Struct, kw_only=True):
     status: str
     database: str
+
+
+# --- registrations ------------------------------------------------------------------------------
+
+
+class RegistrationCreate(Input, kw_only=True):
+    name: Name | None = None
+    email: Email | None = None
+    organisation: ShortText | None = None
+    session_ids: Annotated[list[Id], Meta(min_length=1, max_length=50)]
+
+
+class SessionResultOut(msgspec.Struct, kw_only=True):
+    session_id: int
+    status: str
+    waitlist_position: int | None
+    code: str | None
+
+
+class ScheduleWarningOut(msgspec.Struct, kw_only=True):
+    kind: str
+    session_id: int
+    other_session_id: int
+    other_title: str
+    travel_minutes: int | None
+    message: str
+
+
+class RegistrationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
+    results: list[SessionResultOut]
+    warnings: list[ScheduleWarningOut]
+    attendee_id: int
+    manage_token: str | None = None  # only for a new attendee, only in this answer
+    manage_url: str | None = None
+    feed_url: str | None = None
+    webcal_url: str | None = None
+
+
+class RegistrationAccepted(msgspec.Struct, kw_only=True):
+    status: str
+    detail: str
+
+
+class MeRegistration(msgspec.Struct, kw_only=True):
+    session_id: int
+    status: str
+    waitlist_position: int | None
+    code: str | None
+    title: str
+    session_status: SessionStatus
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    registered_at: datetime
+    session_url: str
+
+
+class MeOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    email: str
+    organisation: str
+    mission_slug: str
+    registrations: list[MeRegistration]
+    feed_url: str
+    webcal_url: str
+
+
+class FeedTokenOut(msgspec.Struct, kw_only=True):
+    feed_url: str
+    webcal_url: str
+
+
+class ManageTokenOut(msgspec.Struct, kw_only=True):
+    manage_token: str
+    manage_url: str
+
+
+class RegistrationRow(msgspec.Struct, kw_only=True):
+    id: int
+    session_id: int
+    session_title: str
+    session_starts_at: datetime
+    attendee_id: int
+    name: str
+    email: str
+    organisation: str
+    status: str
+    waitlist_position: int | None
+    created_at: datetime
+    confirmed_at: datetime | None
+    cancelled_at: datetime | None

@@ -179,6 +179,8 @@ class Attendee(Timestamps, BigIntBase):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     feed_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The feed token is derived from the manage token and this counter; rotating bumps it.
+    feed_generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 _LIVE = text("status <> 'cancelled'")

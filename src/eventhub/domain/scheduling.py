@@ -104,17 +104,25 @@ def _overlap_conflicts(ordered: list[Slot]) -> list[ConflictPair]:
 
 
 def _travel_conflicts(ordered: list[Slot], travel: TravelTimes) -> list[ConflictPair]:
-    """A person's consecutive sessions at two venues closer together than the travel time."""
+    """A person arriving from the previous place they were at with less than the travel time.
+
+    The previous place is the venue of the session that ended last before this one
+    starts; sessions without a venue (online) and overlapping ones don't break the chain.
+    """
     by_person: Mapping[int, list[Slot]] = defaultdict(list)
     for slot in ordered:
-        for person_id in slot.person_ids:
-            by_person[person_id].append(slot)
+        if slot.venue_id is not None:
+            for person_id in slot.person_ids:
+                by_person[person_id].append(slot)
 
     pairs: dict[tuple[int, int], ConflictPair] = {}
     for person_id, agenda in sorted(by_person.items()):
-        for before, after in zip(agenda, agenda[1:]):
-            if before.venue_id is None or after.venue_id is None or overlaps(before, after):
+        for after in agenda:
+            earlier = [s for s in agenda if s.ends_utc <= after.starts_utc]
+            if not earlier:
                 continue
+            before = max(earlier, key=lambda s: (s.ends_utc, s.starts_utc))
+            assert before.venue_id is not None and after.venue_id is not None
             minutes = travel.minutes(before.venue_id, after.venue_id)
             if after.starts_utc - before.ends_utc >= timedelta(minutes=minutes):
                 continue

@@ -6,6 +6,7 @@ there is nothing to brute-force and lookups by digest stay a single index probe.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -21,3 +22,11 @@ def token_digest(token: str) -> str:
 
 def same_digest(a: str, b: str) -> bool:
     return hmac.compare_digest(a, b)
+
+
+def derived_token(prefix: str, secret: str, purpose: str) -> str:
+    """A token computed from another secret (HMAC-SHA256), e.g. an attendee's feed token
+    from their manage token: the holder of the manage token can always be shown their
+    feed URL, yet neither is stored, and the feed token reveals nothing of the other."""
+    digest = hmac.new(secret.encode("utf-8"), purpose.encode("utf-8"), hashlib.sha256).digest()
+    return f"{prefix}_{base64.urlsafe_b64encode(digest).rstrip(b'=').decode('ascii')}"

@@ -85,3 +85,10 @@ def test_find_conflicts_reports_each_clash_once_in_time_order() -> None:
     ]
     found = [(p.first.session_id, p.second.session_id, p.reason) for p in find_conflicts(slots, travel)]
     assert found == [(1, 2, ConflictReason.VENUE), (2, 3, ConflictReason.TRAVEL)]
+
+
+def test_an_online_session_in_between_does_not_hide_a_travel_problem() -> None:
+    travel = TravelTimes([(HALL, PARK, 30)])
+    others = [slot(1, "10:00", "11:00", HALL, IRA), slot(2, "11:00", "11:10", None, IRA)]
+    pairs = conflicts_with(slot(99, "11:15", "12:00", PARK, IRA), others, travel)
+    assert reasons(pairs) == [(1, ConflictReason.TRAVEL)]

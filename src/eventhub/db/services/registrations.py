@@ -1,21 +1,220 @@
-"""Registrations: seat counts now; the locked register/cancel path lives here too."""
+"""Registrations: signing up for sessions, the attendee's own view, cancelling, tokens,
+and the organiser's export. Seats move only through `seats` (the locked ledger)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eventhub.db.models import ProgrammeSession, Registration
-from eventhub.domain.programme import RegistrationStatus
+from eventhub.db.database import Database
+from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration, TravelTime
+from eventhub.db.services.access import Clock, Organiser, managed_mission, mission_not_found
+from eventhub.db.services.seats import claim_seat, lock_session, release_seat, waitlist_position
+from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
+from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
+from eventhub.domain.registration import Refusal, ScheduleWarning, SignupWindow, refusal, schedule_warnings
+from eventhub.domain.scheduling import Slot, TravelTimes
+from eventhub.domain.tokens import derived_token, new_token, token_digest
+
+MANAGE_TOKEN_PREFIX = "ehm"
+FEED_TOKEN_PREFIX = "ehf"
+REFUSED = "refused"
+ALREADY_REGISTERED = "already_registered"
 
 
 @dataclass(frozen=True, slots=True)
 class SeatCount:
     confirmed: int = 0
     waitlisted: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SignupRequest:
+    name: str | None
+    email: str | None
+    organisation: str | None
+    session_ids: Sequence[int]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResult:
+    session_id: int
+    status: str  # confirmed | waitlisted | refused (| cancelled in an attendee's history)
+    waitlist_position: int | None = None
+    code: str | None = None
+
+
+class Outcome(StrEnum):
+    CREATED = "created"  # a new attendee: 201 with tokens
+    ADDED = "added"  # an attendee who showed their manage token: 200
+    EXISTING_ADDRESS = "existing_address"  # 202, nothing changed, the owner gets their link by mail
+
+
+@dataclass(frozen=True, slots=True)
+class SignupOutcome:
+    outcome: Outcome
+    mission: Mission
+    results: list[SessionResult] = field(default_factory=list)
+    warnings: list[ScheduleWarning] = field(default_factory=list)
+    attendee: Attendee | None = None
+    manage_token: str | None = None
+    feed_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeeRegistration:
+    registration: Registration
+    session: ProgrammeSession
+    waitlist_position: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeeView:
+    attendee: Attendee
+    mission: Mission
+    registrations: list[AttendeeRegistration]
+
+
+class AllSessionsRefused(StateConflict):
+    default_code = "registration_refused"
+
+
+def feed_token_for(manage_token: str, generation: int) -> str:
+    return derived_token(FEED_TOKEN_PREFIX, manage_token, f"feed/{generation}")
+
+
+def email_key(email: str) -> str:
+    """The identity of an address: case-insensitive (also beyond ASCII)."""
+    return email.strip().casefold()
+
+
+class Registrations:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def register(self, slug: str, request: SignupRequest, manage_token: str | None) -> SignupOutcome:
+        now = self._clock()
+        async with self._database.write() as db:
+            mission = await db.scalar(select(Mission).where(Mission.slug == slug))
+            if mission is None or mission.status == MissionStatus.DRAFT:
+                raise mission_not_found(slug)
+            if manage_token is not None:
+                attendee = await _attendee_by_manage_token(db, manage_token, mission.id)
+                tokens: tuple[str, str] | None = None
+            else:
+                found = await _attendee_by_email(db, mission.id, request.email or "")
+                if found is not None:
+                    self.on_existing_address(db, found, now)
+                    return SignupOutcome(Outcome.EXISTING_ADDRESS, mission)
+                attendee, tokens = await _new_attendee(db, mission, request, now)
+                if attendee is None:  # someone else created this address a moment ago
+                    return SignupOutcome(Outcome.EXISTING_ADDRESS, mission)
+
+            results = [await _sign_up(db, mission, attendee.id, sid, now) for sid in sorted(set(request.session_ids))]
+            order = {sid: i for i, sid in enumerate(request.session_ids)}
+            results.sort(key=lambda r: order[r.session_id])
+            if all(r.status == REFUSED for r in results):
+                raise AllSessionsRefused(
+                    "No session of this request takes registrations.",
+                    results=[_result_dict(r) for r in results],
+                )
+            newly = [r.session_id for r in results if r.status != REFUSED and r.code is None]
+            warnings = await _warnings_for(db, mission.id, attendee.id, newly)
+
+        return SignupOutcome(
+            Outcome.ADDED if tokens is None else Outcome.CREATED,
+            mission,
+            results,
+            warnings,
+            attendee,
+            manage_token=tokens[0] if tokens else None,
+            feed_token=tokens[1] if tokens else None,
+        )
+
+    def on_existing_address(self, db: AsyncSession, attendee: Attendee, now: datetime) -> None:
+        """Hook: someone registered with this attendee's address and no manage token.
+
+        Nothing of the attendee changes and the caller learns nothing. The mail outbox
+        (SPEC "Mail") is where the owner is sent their manage link; until it exists
+        this hook records nothing.
+        """
+
+    async def me(self, manage_token: str) -> AttendeeView:
+        async with self._database.read() as db:
+            attendee = await _attendee_by_manage_token(db, manage_token)
+            return await _attendee_view(db, attendee)
+
+    async def cancel_mine(self, manage_token: str, session_id: int) -> AttendeeView:
+        now = self._clock()
+        async with self._database.write() as db:
+            attendee = await _attendee_by_manage_token(db, manage_token)
+            locked = await lock_session(db, session_id, attendee.mission_id)
+            registration = None if locked is None else await _live_registration(db, session_id, attendee.id)
+            if locked is None or registration is None:
+                raise NotFound(f"No registration for session {session_id}.", code="registration_not_found")
+            await release_seat(db, locked, registration, now)
+            return await _attendee_view(db, attendee)
+
+    async def cancel_by_organiser(self, slug: str, registration_id: int, organiser: Organiser | None) -> None:
+        now = self._clock()
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser)
+            registration = await db.scalar(
+                select(Registration)
+                .join(ProgrammeSession, ProgrammeSession.id == Registration.session_id)
+                .where(Registration.id == registration_id, ProgrammeSession.mission_id == mission.id)
+            )
+            if registration is None:
+                raise NotFound(f"No registration {registration_id} in this mission.", code="registration_not_found")
+            locked = await lock_session(db, registration.session_id)
+            await db.refresh(registration)
+            if registration.status == RegistrationStatus.CANCELLED or locked is None:
+                return
+            await release_seat(db, locked, registration, now)
+
+    async def rotate_feed_token(self, manage_token: str) -> str:
+        """A new personal feed token; the old feed URL stops working at once."""
+        async with self._database.write() as db:
+            attendee = await _attendee_by_manage_token(db, manage_token)
+            attendee.feed_generation += 1
+            token = feed_token_for(manage_token, attendee.feed_generation)
+            attendee.feed_token_hash = token_digest(token)
+            attendee.updated_at = self._clock()
+        return token
+
+    async def rotate_manage_token(self, manage_token: str) -> tuple[str, str]:
+        """A new manage token (the old one stops working at once) and, since the feed token
+        derives from it, a new feed token too; returns both."""
+        manage = new_token(MANAGE_TOKEN_PREFIX)
+        async with self._database.write() as db:
+            attendee = await _attendee_by_manage_token(db, manage_token)
+            attendee.manage_token_hash = token_digest(manage)
+            feed = feed_token_for(manage, attendee.feed_generation)
+            attendee.feed_token_hash = token_digest(feed)
+            attendee.updated_at = self._clock()
+        return manage, feed
+
+    async def export(self, slug: str, organiser: Organiser | None) -> tuple[Mission, list[AttendeeRegistration], dict[int, Attendee]]:
+        """Every registration of a mission with its session, position and attendee."""
+        async with self._database.read() as db:
+            mission = await managed_mission(db, slug, organiser)
+            rows = list(await db.execute(
+                select(Registration, ProgrammeSession, Attendee)
+                .join(ProgrammeSession, ProgrammeSession.id == Registration.session_id)
+                .join(Attendee, Attendee.id == Registration.attendee_id)
+                .where(ProgrammeSession.mission_id == mission.id)
+                .order_by(ProgrammeSession.starts_at_utc, ProgrammeSession.id, Registration.id)
+            ))
+            positions = _queue_positions(r for r, _, _ in rows)
+        attendees = {a.id: a for _, _, a in rows}
+        return mission, [AttendeeRegistration(r, s, positions.get(r.id)) for r, s, _ in rows], attendees
 
 
 async def mission_has_registrations(db: AsyncSession, mission_id: int) -> bool:
@@ -47,4 +246,156 @@ async def seat_counts(db: AsyncSession, session_ids: Iterable[int]) -> dict[int,
             waitlisted=by_status.get(RegistrationStatus.WAITLISTED, 0),
         )
         for session_id, by_status in counts.items()
+    }
+
+
+async def attendee_by_feed_token(db: AsyncSession, feed_token: str) -> Attendee | None:
+    return await db.scalar(select(Attendee).where(Attendee.feed_token_hash == token_digest(feed_token)))
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+async def _attendee_by_manage_token(db: AsyncSession, token: str, mission_id: int | None = None) -> Attendee:
+    query = select(Attendee).where(Attendee.manage_token_hash == token_digest(token))
+    if mission_id is not None:
+        query = query.where(Attendee.mission_id == mission_id)
+    attendee = await db.scalar(query)
+    if attendee is None:
+        # The same answer for a random token and another attendee's: nothing to probe.
+        raise NotFound("No attendee for this token.", code="attendee_not_found")
+    return attendee
+
+
+async def _attendee_by_email(db: AsyncSession, mission_id: int, email: str) -> Attendee | None:
+    return await db.scalar(
+        select(Attendee).where(Attendee.mission_id == mission_id, Attendee.email_key == email_key(email))
+    )
+
+
+async def _new_attendee(
+    db: AsyncSession, mission: Mission, request: SignupRequest, now: datetime
+) -> tuple[Attendee | None, tuple[str, str]]:
+    if not request.name or not request.email:
+        raise InvalidInput(
+            "A new registration needs name and email (or a manage token as bearer).",
+            code="attendee_details_missing",
+            field="email",
+        )
+    manage = new_token(MANAGE_TOKEN_PREFIX)
+    feed = feed_token_for(manage, 0)
+    attendee = Attendee(
+        mission_id=mission.id,
+        name=request.name.strip(),
+        email=request.email.strip(),
+        email_key=email_key(request.email),
+        organisation=(request.organisation or "").strip(),
+        manage_token_hash=token_digest(manage),
+        feed_token_hash=token_digest(feed),
+        feed_generation=0,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        async with db.begin_nested():
+            db.add(attendee)
+    except IntegrityError:
+        # A concurrent request registered the same address first (the unique index decided).
+        return None, ("", "")
+    return attendee, (manage, feed)
+
+
+async def _sign_up(db: AsyncSession, mission: Mission, attendee_id: int, session_id: int, now: datetime) -> SessionResult:
+    locked = await lock_session(db, session_id, mission.id)
+    if locked is None or locked.session.status == SessionStatus.DRAFT:
+        return SessionResult(session_id, REFUSED, code=Refusal.SESSION_NOT_FOUND)
+    existing = await _live_registration(db, session_id, attendee_id)
+    if existing is not None:  # idempotent: the same answer again, and nothing stored
+        return SessionResult(session_id, existing.status, await waitlist_position(db, existing), ALREADY_REGISTERED)
+    session = locked.session
+    reason = refusal(
+        SignupWindow(
+            mission_status=mission.status,
+            session_status=session.status,
+            mode=session.registration,
+            opens_at=session.registration_opens_at,
+            closes_at=session.registration_closes_at,
+            starts_at=session.starts_at_utc,
+        ),
+        now,
+    )
+    if reason is not None:
+        return SessionResult(session_id, REFUSED, code=reason)
+    registration = await claim_seat(db, locked, attendee_id, now)
+    return SessionResult(session_id, registration.status, await waitlist_position(db, registration))
+
+
+async def _live_registration(db: AsyncSession, session_id: int, attendee_id: int) -> Registration | None:
+    return await db.scalar(
+        select(Registration).where(
+            Registration.session_id == session_id,
+            Registration.attendee_id == attendee_id,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+
+
+async def _warnings_for(db: AsyncSession, mission_id: int, attendee_id: int, new_ids: list[int]) -> list[ScheduleWarning]:
+    if not new_ids:
+        return []
+    rows = await db.execute(
+        select(ProgrammeSession, Registration.status)
+        .join(Registration, Registration.session_id == ProgrammeSession.id)
+        .where(Registration.attendee_id == attendee_id, Registration.status != RegistrationStatus.CANCELLED)
+        .where(ProgrammeSession.status != SessionStatus.CANCELLED)
+    )
+    new: list[Slot] = []
+    confirmed: list[Slot] = []
+    for session, status in rows:
+        slot = Slot(session.id, session.title, session.starts_at_utc, session.ends_at_utc, session.venue_id,
+                    frozenset(), session.timezone)
+        if session.id in new_ids:
+            new.append(slot)
+        elif status == RegistrationStatus.CONFIRMED:
+            confirmed.append(slot)
+    travel_rows = await db.execute(
+        select(TravelTime.from_venue_id, TravelTime.to_venue_id, TravelTime.minutes).where(TravelTime.mission_id == mission_id)
+    )
+    return schedule_warnings(new, confirmed, TravelTimes(tuple(r) for r in travel_rows))
+
+
+async def _attendee_view(db: AsyncSession, attendee: Attendee) -> AttendeeView:
+    mission = await db.get_one(Mission, attendee.mission_id)
+    rows = list(await db.execute(
+        select(Registration, ProgrammeSession)
+        .join(ProgrammeSession, ProgrammeSession.id == Registration.session_id)
+        .where(Registration.attendee_id == attendee.id)
+        .order_by(ProgrammeSession.starts_at_utc, Registration.id)
+    ))
+    positions: dict[int, int] = {}
+    for registration, _ in rows:
+        if registration.status == RegistrationStatus.WAITLISTED:
+            positions[registration.id] = await waitlist_position(db, registration) or 0
+    return AttendeeView(
+        attendee, mission, [AttendeeRegistration(r, s, positions.get(r.id)) for r, s in rows]
+    )
+
+
+def _queue_positions(registrations: Iterable[Registration]) -> dict[int, int]:
+    """Waitlist positions for a whole export, from id order per session."""
+    positions: dict[int, int] = {}
+    counters: dict[int, int] = {}
+    for registration in sorted(registrations, key=lambda r: r.id):
+        if registration.status == RegistrationStatus.WAITLISTED:
+            counters[registration.session_id] = counters.get(registration.session_id, 0) + 1
+            positions[registration.id] = counters[registration.session_id]
+    return positions
+
+
+def _result_dict(result: SessionResult) -> dict[str, object]:
+    return {
+        "session_id": result.session_id,
+        "status": result.status,
+        "waitlist_position": result.waitlist_position,
+        "code": result.code,
     }

@@ -16,6 +16,7 @@ from eventhub.db.database import Database
 from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, TravelTime, Venue
 from eventhub.db.services.access import Clock, Organiser, managed_mission, may_see_drafts, touch, visible_mission
 from eventhub.db.services.registrations import SeatCount, seat_counts
+from eventhub.db.services.seats import change_capacity, lock_session, promote_waitlist
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
 from eventhub.domain.programme import (
     CalendarFacts,
@@ -97,6 +98,7 @@ class Sessions:
                 registration=RegistrationMode.OPEN,
                 venue=None,
                 speakers=[],
+                capacity=fields.get("capacity"),
                 created_at=now,
                 updated_at=now,
             )
@@ -121,9 +123,15 @@ class Sessions:
         async with self._database.write() as db:
             mission = await managed_mission(db, slug, organiser, lock=True)
             session = await _managed_session(db, mission, session_id)
+            locked = await lock_session(db, session.id, mission.id)
+            assert locked is not None and locked.session is session
             before = _calendar_facts(session)
             await _apply(db, mission, session, changes, now)
             await db.flush()
+            if "capacity" in changes:
+                await change_capacity(db, locked, changes["capacity"], now)
+            elif before.status == SessionStatus.CANCELLED and session.status != SessionStatus.CANCELLED:
+                await promote_waitlist(db, locked, now)  # reinstated: seats freed while cancelled go out
             placement_changed = not _PLACEMENT_FIELDS.isdisjoint(changes)
             if placement_changed and not allow_conflicts and session.status != SessionStatus.CANCELLED:
                 await _refuse_conflicts(db, mission, session)
@@ -205,7 +213,8 @@ def _calendar_facts(session: ProgrammeSession) -> CalendarFacts:
     )
 
 
-_PLAIN_FIELDS = ("title", "kind", "description", "online_url", "capacity", "registration", "language", "status")
+# Capacity is not here: after creation it changes only through the seat ledger.
+_PLAIN_FIELDS = ("title", "kind", "description", "online_url", "registration", "language", "status")
 
 
 async def _apply(

@@ -1,0 +1,200 @@
+"""Registrations: signing up (public), the attendee's own calls under /api/me, and the
+organiser's list and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
+from litestar.handlers import BaseRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, JSONBody
+
+from eventhub.api.deps import ORGANISER_ONLY, bearer_token, problems
+from eventhub.api.present import Presenter
+from eventhub.api.schemas import (
+    FeedTokenOut,
+    ManageTokenOut,
+    MeOut,
+    Problem,
+    RegistrationAccepted,
+    RegistrationAnswer,
+    RegistrationCreate,
+    RegistrationRow,
+)
+from eventhub.db.services.access import Organiser
+from eventhub.db.services.registrations import Outcome, SignupRequest
+from eventhub.domain.errors import AuthenticationRequired
+from eventhub.ratelimit import RateLimited
+from eventhub.services import Services
+
+CSV = "text/csv; charset=utf-8"
+
+
+async def registration_rate_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: public registrations per client address (EVENTHUB_REGISTRATION_RATE_LIMIT)."""
+    services: Services = connection.app.state.services
+    limiter = services.rate_limiter
+    if limiter is None:
+        return
+    client = connection.client.host if connection.client else "unknown"
+    verdict = await limiter.check(client, services.clock())
+    if not verdict.allowed:
+        raise RateLimited(verdict.retry_after)
+
+
+def manage_token(request: Request[Any, Any, Any]) -> str:
+    token = bearer_token(request)
+    if token is None:
+        raise AuthenticationRequired("Send your manage token: 'Authorization: Bearer <token>'.")
+    return token
+
+
+ME_PROBLEMS = problems(401, 404)
+
+
+class RegistrationController(Controller):
+    path = "/api/missions/{slug:str}/registrations"
+    tags = ["registrations"]
+
+    @post(
+        "/",
+        guards=[registration_rate_limit],
+        operation_id="register",
+        status_code=201,
+        responses={
+            201: ResponseSpec(RegistrationAnswer, description="A new attendee: results, tokens and links"),
+            200: ResponseSpec(RegistrationAnswer, description="Sessions added for the attendee of the manage token"),
+            202: ResponseSpec(RegistrationAccepted, description="The address is registered already; its owner gets their link by mail"),
+            **problems(401, 404, 409, 422),
+            429: ResponseSpec(Problem, description="Too many registrations from this address", media_type="application/problem+json"),
+        },
+    )
+    async def register(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[RegistrationCreate],
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+    ) -> Response[Any]:
+        """Register for one or more sessions: a result per session, warnings for clashes.
+
+        201 for a new attendee (with the manage token, shown only here), 200 with a
+        manage token as bearer, 202 when the address exists (nothing is revealed or changed),
+        409 when every session is refused (nothing is stored)."""
+        signup = SignupRequest(data.name, data.email, data.organisation, data.session_ids)
+        outcome = await services.registrations.register(slug, signup, bearer_token(request))
+        if outcome.outcome == Outcome.EXISTING_ADDRESS:
+            return Response(present.accepted(), status_code=202)
+        status = 201 if outcome.outcome == Outcome.CREATED else 200
+        return Response(present.registration_answer(outcome), status_code=status)
+
+    @get("/", guards=ORGANISER_ONLY, operation_id="listRegistrations",
+         responses=problems(401, 403, 404), media_type="application/json")
+    async def list_registrations(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+    ) -> Response[Any]:
+        """Every registration of the mission; `Accept: text/csv` for a spreadsheet."""
+        rows = present.registration_rows(*await services.registrations.export(slug, organiser))
+        if request.accept.best_match(["application/json", "text/csv"], default="application/json") == "text/csv":
+            return _csv_response(slug, rows)
+        return Response(rows)
+
+    @delete("/{registration_id:int}", guards=ORGANISER_ONLY, operation_id="cancelRegistration",
+            responses=problems(401, 403, 404))
+    async def cancel_registration(
+        self,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+    ) -> None:
+        """Cancel an attendee's registration; the waitlist moves up in the same transaction."""
+        await services.registrations.cancel_by_organiser(slug, registration_id, organiser)
+
+
+@get("/api/missions/{slug:str}/registrations.csv", guards=ORGANISER_ONLY, operation_id="exportRegistrationsCsv",
+     tags=["registrations"], responses=problems(401, 403, 404), media_type=CSV)
+async def export_registrations_csv(
+    slug: FromPath[str],
+    services: NamedDependency[Services],
+    organiser: NamedDependency[Organiser | None],
+    present: NamedDependency[Presenter],
+) -> Response[bytes]:
+    """The registrations as CSV (UTF-8 with a byte-order mark, so spreadsheets keep Raciņa intact)."""
+    return _csv_response(slug, present.registration_rows(*await services.registrations.export(slug, organiser)))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+    # A cell starting like a formula would run in the organiser's spreadsheet.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_response(slug: str, rows: list[RegistrationRow]) -> Response[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    fields = list(RegistrationRow.__struct_fields__)
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_cell(getattr(row, f)) for f in fields])
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        media_type=CSV,
+        headers={"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'},
+    )
+
+
+class MeController(Controller):
+    path = "/api/me"
+    tags = ["attendee"]
+
+    @get("/", operation_id="getMe", responses=ME_PROBLEMS)
+    async def get_me(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services], present: NamedDependency[Presenter]
+    ) -> MeOut:
+        """The attendee of the manage token (bearer) and their registrations."""
+        token = manage_token(request)
+        return present.me(await services.registrations.me(token), token)
+
+    @delete("/registrations/{session_id:int}", status_code=200, operation_id="cancelMyRegistration",
+            responses=ME_PROBLEMS)
+    async def cancel_mine(
+        self,
+        request: Request[Any, Any, Any],
+        session_id: FromPath[int],
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+    ) -> MeOut:
+        """Cancel one of my registrations; a freed seat goes to the head of the waitlist."""
+        token = manage_token(request)
+        return present.me(await services.registrations.cancel_mine(token, session_id), token)
+
+    @post("/feed-token", status_code=200, operation_id="rotateFeedToken", responses=ME_PROBLEMS)
+    async def rotate_feed_token(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services], present: NamedDependency[Presenter]
+    ) -> FeedTokenOut:
+        """A new personal feed URL; the old one stops working at once."""
+        feed = await services.registrations.rotate_feed_token(manage_token(request))
+        return present.feed_token(feed)
+
+    @post("/manage-token", status_code=200, operation_id="rotateManageToken", responses=ME_PROBLEMS)
+    async def rotate_manage_token(
+        self, request: Request[Any, Any, Any], services: NamedDependency[Services], present: NamedDependency[Presenter]
+    ) -> ManageTokenOut:
+        """A new manage token (and with it a new feed URL); the old ones stop working at once."""
+        manage, _feed = await services.registrations.rotate_manage_token(manage_token(request))
+        return present.manage_token(manage)

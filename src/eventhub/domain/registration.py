@@ -1,0 +1,131 @@
+"""Who may sign up for a session, who gets a seat, and who moves up the waitlist.
+
+Plain data in, plain decisions out; the service applies them under a lock on the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from eventhub.domain.errors import StateConflict
+from eventhub.domain.programme import MissionStatus, RegistrationMode, RegistrationStatus, SessionStatus
+from eventhub.domain.scheduling import ConflictReason, Slot, TravelTimes, conflicts_with
+
+
+class Refusal(StrEnum):
+    """Stable reason codes for a session that cannot be registered for."""
+
+    SESSION_NOT_FOUND = "session_not_found"
+    MISSION_NOT_PUBLISHED = "mission_not_published"
+    SESSION_NOT_PUBLISHED = "session_not_published"
+    SESSION_CANCELLED = "session_cancelled"
+    REGISTRATION_NOT_NEEDED = "registration_not_needed"
+    REGISTRATION_CLOSED = "registration_closed"
+    REGISTRATION_NOT_OPEN_YET = "registration_not_open_yet"
+    REGISTRATION_WINDOW_ENDED = "registration_window_ended"
+    SESSION_STARTED = "session_started"
+
+
+@dataclass(frozen=True, slots=True)
+class SignupWindow:
+    """What decides whether a session takes registrations right now."""
+
+    mission_status: MissionStatus
+    session_status: SessionStatus
+    mode: RegistrationMode
+    opens_at: datetime | None
+    closes_at: datetime | None
+    starts_at: datetime
+
+
+def refusal(window: SignupWindow, now: datetime) -> Refusal | None:
+    """Why registration is refused at `now`, or None when it is open."""
+    if window.mission_status != MissionStatus.PUBLISHED:
+        return Refusal.MISSION_NOT_PUBLISHED
+    if window.session_status == SessionStatus.CANCELLED:
+        return Refusal.SESSION_CANCELLED
+    if window.session_status != SessionStatus.PUBLISHED:
+        return Refusal.SESSION_NOT_PUBLISHED
+    if window.mode == RegistrationMode.NONE:
+        return Refusal.REGISTRATION_NOT_NEEDED
+    if window.mode == RegistrationMode.CLOSED:
+        return Refusal.REGISTRATION_CLOSED
+    if now >= window.starts_at:  # registration always closes when the session starts
+        return Refusal.SESSION_STARTED
+    if window.opens_at is not None and now < window.opens_at:
+        return Refusal.REGISTRATION_NOT_OPEN_YET
+    if window.closes_at is not None and now >= window.closes_at:
+        return Refusal.REGISTRATION_WINDOW_ENDED
+    return None
+
+
+def seat_for_newcomer(capacity: int | None, confirmed: int) -> RegistrationStatus:
+    """Confirmed while seats remain, otherwise the end of the waitlist."""
+    if capacity is None or confirmed < capacity:
+        return RegistrationStatus.CONFIRMED
+    return RegistrationStatus.WAITLISTED
+
+
+def to_promote(capacity: int | None, confirmed: int, waitlist: Sequence[int]) -> list[int]:
+    """The head of the waitlist (ids in queue order) that the free seats admit."""
+    if capacity is None:
+        return list(waitlist)
+    return list(waitlist[: max(capacity - confirmed, 0)])
+
+
+def check_new_capacity(capacity: int | None, confirmed: int) -> None:
+    """Capacity never drops below the confirmed count: nobody is silently demoted."""
+    if capacity is not None and capacity < confirmed:
+        raise StateConflict(
+            f"{confirmed} people are confirmed; capacity cannot go below that.",
+            code="capacity_below_confirmed",
+            confirmed=confirmed,
+        )
+
+
+class WarningKind(StrEnum):
+    OVERLAP = "overlap"
+    TRAVEL = "travel"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleWarning:
+    kind: WarningKind
+    session_id: int  # the newly registered session
+    other_session_id: int
+    other_title: str
+    travel_minutes: int | None = None
+
+
+def schedule_warnings(
+    new: Sequence[Slot], already: Sequence[Slot], travel: TravelTimes
+) -> list[ScheduleWarning]:
+    """Overlaps and too-short travel between newly registered sessions and the attendee's others.
+
+    The attendee is treated as one person in every slot, so the programme's own
+    person and travel rules give the answer.
+    """
+    attendee = frozenset({0})
+    own = {s.session_id: _as_attendee(s, attendee) for s in [*already, *new]}
+    warnings: list[ScheduleWarning] = []
+    seen: set[frozenset[int]] = set()
+    for slot in new:
+        others = [s for sid, s in own.items() if sid != slot.session_id]
+        for pair in conflicts_with(own[slot.session_id], others, travel):
+            if pair.reason == ConflictReason.VENUE:
+                continue
+            other = pair.other_than(slot.session_id)
+            key = frozenset({slot.session_id, other.session_id})
+            if key in seen:
+                continue
+            seen.add(key)
+            kind = WarningKind.OVERLAP if pair.reason == ConflictReason.PERSON else WarningKind.TRAVEL
+            warnings.append(ScheduleWarning(kind, slot.session_id, other.session_id, other.title, pair.travel_minutes))
+    return warnings
+
+
+def _as_attendee(slot: Slot, attendee: frozenset[int]) -> Slot:
+    return Slot(slot.session_id, slot.title, slot.starts_utc, slot.ends_utc, slot.venue_id, attendee, slot.timezone)

@@ -1,0 +1,94 @@
+"""Fixed-window rate limits per client address, in memory or shared through Redis.
+
+A fixed window (INCR + EXPIRE) is atomic in Redis, so several server processes share
+one exact count; the in-memory counter serves a single process (and tests).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from eventhub.domain.errors import InvalidInput
+
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    count: int
+    seconds: int
+
+
+def parse_rate(text: str) -> Rate | None:
+    """`20/minute` -> Rate(20, 60); `off` -> None."""
+    if text.strip().lower() in {"off", "none", "0", ""}:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*", text.lower())
+    if match is None or int(match.group(1)) < 1:
+        raise InvalidInput(f"Rate limit {text!r} is not like '20/minute' or 'off'.", code="invalid_rate_limit")
+    return Rate(int(match.group(1)), _UNITS[match.group(2)])
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    allowed: bool
+    retry_after: int  # seconds until the window ends (when refused)
+
+
+class WindowCounter(Protocol):
+    async def hit(self, key: str, window: int, ttl: int) -> int: ...
+
+
+class MemoryCounter:
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, int], int] = {}
+
+    async def hit(self, key: str, window: int, ttl: int) -> int:
+        if len(self._counts) > 100_000:  # old windows are worthless: forget them
+            self._counts = {k: v for k, v in self._counts.items() if k[1] >= window}
+        count = self._counts.get((key, window), 0) + 1
+        self._counts[(key, window)] = count
+        return count
+
+
+class RedisCounter:
+    def __init__(self, url: str) -> None:
+        from redis.asyncio import Redis
+
+        self._redis = Redis.from_url(url)
+
+    async def hit(self, key: str, window: int, ttl: int) -> int:
+        name = f"eventhub:rate:{key}:{window}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, ttl)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+class RateLimiter:
+    def __init__(self, rate: Rate, counter: WindowCounter) -> None:
+        self.rate = rate
+        self._counter = counter
+
+    async def check(self, client: str, now: datetime) -> Verdict:
+        stamp = now.timestamp()
+        window = math.floor(stamp / self.rate.seconds)
+        count = await self._counter.hit(client, window, self.rate.seconds + 1)
+        retry_after = max(1, math.ceil((window + 1) * self.rate.seconds - stamp))
+        return Verdict(count <= self.rate.count, retry_after)
+
+
+class RateLimited(Exception):
+    """Too many requests from one client in the current window (HTTP 429)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many registrations from this address; try again shortly.")
+        self.retry_after = retry_after

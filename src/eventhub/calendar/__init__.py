@@ -1,0 +1,34 @@
+"""RFC 5545 feeds from plain objects.
+
+Imports only the standard library and icalendar: no web framework, no database,
+no I/O beyond reading tz data, no clock. Every time comes in as data.
+"""
+
+from eventhub.calendar.links import (
+    SubscribeLinks,
+    google_subscribe_url,
+    outlook_office_subscribe_url,
+    outlook_subscribe_url,
+    subscribe_links,
+    webcal_url,
+)
+from eventhub.calendar.model import CalendarEvent, CalendarMeta, EventStatus
+from eventhub.calendar.render import PRODID, EventCache, render_calendar, render_event
+from eventhub.calendar.vtimezone import build_vtimezone
+
+__all__ = [
+    "PRODID",
+    "CalendarEvent",
+    "CalendarMeta",
+    "EventCache",
+    "EventStatus",
+    "SubscribeLinks",
+    "build_vtimezone",
+    "google_subscribe_url",
+    "outlook_office_subscribe_url",
+    "outlook_subscribe_url",
+    "render_calendar",
+    "render_event",
+    "subscribe_links",
+    "webcal_url",
+]

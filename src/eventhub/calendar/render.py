@@ -1,0 +1,179 @@
+"""RFC 5545 feeds from plain objects: deterministic bytes, one cached VEVENT per event.
+
+Nothing here reads a clock or draws a random number: the same input gives the same
+bytes, which is what lets feeds answer with a strong ETag and 304s.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vText
+
+from eventhub.calendar.model import CalendarEvent, CalendarMeta, EventStatus
+from eventhub.calendar.text import Text, TextList, clean
+from eventhub.calendar.vtimezone import build_vtimezone, current_rules_year
+
+PRODID = "-//eventhub//eventhub//EN"
+CANCELLED_PREFIX = "Cancelled: "
+_END = b"END:VCALENDAR\r\n"
+
+
+class EventCache:
+    """A bounded LRU of rendered VEVENTs, keyed by the (hashable) event itself.
+
+    Any change to an event makes a new key, so entries never go stale; the old
+    ones simply age out. Each operation holds a lock and never awaits, so it is
+    safe from asyncio tasks and from worker threads alike.
+    """
+
+    def __init__(self, maxsize: int = 20_000) -> None:
+        if maxsize < 1:
+            raise ValueError("maxsize must be positive")
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[CalendarEvent, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, event: CalendarEvent) -> bytes | None:
+        with self._lock:
+            data = self._entries.get(event)
+            if data is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(event)
+            self.hits += 1
+            return data
+
+    def put(self, event: CalendarEvent, data: bytes) -> None:
+        with self._lock:
+            self._entries[event] = data
+            self._entries.move_to_end(event)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, event: object) -> bool:
+        return event in self._entries
+
+
+def render_event(event: CalendarEvent) -> bytes:
+    """One VEVENT, folded, with CRLF line ends."""
+    ZoneInfo(event.timezone)  # an unknown zone must fail here, not in a subscriber's client
+    status = EventStatus(event.status)  # also accepts the plain string a caller may pass
+    cancelled = status is EventStatus.CANCELLED
+    stamp = event.last_modified.astimezone(UTC).replace(microsecond=0)
+    vevent = Event()
+    vevent.add("UID", Text(event.uid))
+    vevent.add("DTSTAMP", stamp)
+    vevent.add("LAST-MODIFIED", stamp)
+    vevent.add("SEQUENCE", event.sequence)
+    vevent.add("DTSTART", event.starts_local.replace(microsecond=0), parameters={"TZID": event.timezone})
+    vevent.add("DTEND", event.ends_local.replace(microsecond=0), parameters={"TZID": event.timezone})
+    vevent.add("SUMMARY", Text(_summary(event.summary, cancelled)))
+    if clean(event.description).strip():
+        vevent.add("DESCRIPTION", Text(event.description))
+    if event.location and clean(event.location).strip():
+        vevent.add("LOCATION", Text(event.location))
+    if event.geo is not None:
+        # "+ 0.0" turns -0.0 into 0.0: equal events (one cache key) must give equal bytes.
+        vevent.add("GEO", (event.geo[0] + 0.0, event.geo[1] + 0.0))
+    if event.categories:
+        vevent.add("CATEGORIES", TextList(event.categories))
+    vevent.add("STATUS", status.value)
+    if event.url:
+        vevent.add("URL", _uri(event.url))
+    # A cancelled session should no longer block the subscriber's time.
+    vevent.add("TRANSP", "TRANSPARENT" if cancelled else "OPAQUE")
+    data: bytes = vevent.to_ical(sorted=False)
+    return data
+
+
+def render_calendar(meta: CalendarMeta, events: Iterable[CalendarEvent], *, cache: EventCache | None = None) -> bytes:
+    """A complete VCALENDAR: header, one VTIMEZONE per zone used, events by start."""
+    ordered = sorted(events, key=_start_order)
+    uids = [event.uid for event in ordered]
+    if len(set(uids)) != len(uids):
+        raise ValueError("two events share a UID; clients would keep only one of them")
+    years: dict[str, tuple[int, int]] = {}
+    for event in ordered:
+        low, high = years.get(event.timezone, (event.starts_local.year, event.ends_local.year))
+        years[event.timezone] = (min(low, event.starts_local.year), max(high, event.ends_local.year))
+    if not years:
+        # RFC 5545 wants at least one component even in an empty calendar.
+        year = current_rules_year(meta.timezone)
+        years[meta.timezone] = (year, year)
+    parts = [_header(meta)]
+    parts += [_vtimezone_bytes(zone, *years[zone]) for zone in sorted(years)]
+    for event in ordered:
+        data = cache.get(event) if cache is not None else None
+        if data is None:
+            data = render_event(event)
+            if cache is not None:
+                cache.put(event, data)
+        parts.append(data)
+    parts.append(_END)
+    return b"".join(parts)
+
+
+def _header(meta: CalendarMeta) -> bytes:
+    ZoneInfo(meta.timezone)
+    calendar = Calendar()
+    calendar.add("VERSION", "2.0")
+    calendar.add("PRODID", PRODID)
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    calendar.add("X-WR-CALNAME", Text(meta.name))
+    calendar.add("NAME", Text(meta.name))
+    if meta.description:
+        calendar.add("X-WR-CALDESC", Text(meta.description))
+        calendar.add("DESCRIPTION", Text(meta.description))
+    calendar.add("X-WR-TIMEZONE", meta.timezone)
+    refresh = f"PT{meta.refresh_minutes}M"
+    calendar.add("REFRESH-INTERVAL", vText(refresh), parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vText(refresh))
+    head: bytes = calendar.to_ical(sorted=False)
+    assert head.endswith(_END)
+    return head[: -len(_END)]
+
+
+@functools.lru_cache(maxsize=512)
+def _vtimezone_bytes(zone: str, first_year: int, last_year: int) -> bytes:
+    # Whole years, so that adding an event within the same years changes no byte.
+    vtimezone = build_vtimezone(zone, date(first_year, 1, 1), date(last_year, 12, 31))
+    data: bytes = vtimezone.to_ical(sorted=False)
+    return data
+
+
+def _summary(summary: str, cancelled: bool) -> str:
+    # Some Outlook versions show cancelled items like live ones; say it in the title.
+    if cancelled and not summary.casefold().startswith(CANCELLED_PREFIX.strip().casefold()):
+        return CANCELLED_PREFIX + summary
+    return summary
+
+
+def _uri(url: str) -> str:
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        raise ValueError(f"URL must not contain whitespace or control characters: {url!r}")
+    return url
+
+
+def _start_order(event: CalendarEvent) -> tuple[datetime, str]:
+    # fold=0: an ambiguous wall time means its first occurrence, as RFC 5545 reads it.
+    local = event.starts_local.replace(fold=0, tzinfo=ZoneInfo(event.timezone))
+    return local.astimezone(UTC), event.uid
+
+
+__all__ = ["CANCELLED_PREFIX", "PRODID", "EventCache", "render_calendar", "render_event"]

@@ -1,0 +1,66 @@
+"""Subscribe links: each one must open the feed in the client it is meant for."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from eventhub.calendar import (
+    SubscribeLinks,
+    google_subscribe_url,
+    outlook_office_subscribe_url,
+    outlook_subscribe_url,
+    subscribe_links,
+    webcal_url,
+)
+
+FEED = "https://events.example.org/missions/bishkek-2026/calendar.ics?kind=workshop&venue_id=3"
+NAME = "Latvian IT Cluster in Bishkek & partners"
+
+
+def test_webcal_link_swaps_only_the_scheme():
+    assert webcal_url(FEED) == "webcal://events.example.org/missions/bishkek-2026/calendar.ics?kind=workshop&venue_id=3"
+    assert (
+        webcal_url("http://127.0.0.1:8000/feeds/t0k/calendar.ics") == "webcal://127.0.0.1:8000/feeds/t0k/calendar.ics"
+    )
+
+
+def test_google_link_carries_the_whole_webcal_url_as_cid():
+    link = google_subscribe_url(FEED)
+    assert link.startswith("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F")
+    # the feed's own query (&venue_id=3) must not leak into Google's query
+    assert parse_qs(urlsplit(link).query) == {"cid": [webcal_url(FEED)]}
+
+
+@pytest.mark.parametrize(
+    ("build", "host"),
+    [(outlook_subscribe_url, "outlook.live.com"), (outlook_office_subscribe_url, "outlook.office.com")],
+)
+def test_outlook_links_carry_the_https_feed_and_its_name(build, host):
+    link = build(FEED, NAME)
+    parts = urlsplit(link)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", host, "/calendar/0/addfromweb")
+    assert parse_qs(parts.query) == {"url": [FEED], "name": [NAME]}
+
+
+def test_subscribe_links_bundle_all_forms():
+    links = subscribe_links(FEED, "Рига · Raciņa")
+    assert links == SubscribeLinks(
+        https=FEED,
+        webcal=webcal_url(FEED),
+        google=google_subscribe_url(FEED),
+        outlook=outlook_subscribe_url(FEED, "Рига · Raciņa"),
+        outlook_office=outlook_office_subscribe_url(FEED, "Рига · Raciņa"),
+    )
+    assert parse_qs(urlsplit(links.outlook).query)["name"] == ["Рига · Raciņa"]
+    assert links.outlook.isascii()
+    assert links.google.isascii()
+
+
+@pytest.mark.parametrize(
+    "bad", ["ftp://example.org/x.ics", "/missions/x/calendar.ics", "webcal://example.org/x.ics", ""]
+)
+def test_links_need_an_absolute_http_feed_url(bad):
+    with pytest.raises(ValueError, match="absolute http"):
+        subscribe_links(bad, NAME)

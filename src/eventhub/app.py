@@ -15,6 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from eventhub import __version__
 from eventhub.api import schemas as schemas_module
 from eventhub.api.deps import DEPENDENCIES
+from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
 from eventhub.api.missions import MissionController
 from eventhub.api.present import Presenter
@@ -24,6 +25,7 @@ from eventhub.api.registrations import MeController, RegistrationController, exp
 from eventhub.api.sessions import ProgrammeController, SessionController
 from eventhub.db.database import Database
 from eventhub.db.services.access import Clock
+from eventhub.db.services.sessions import UidFactory, random_uid
 from eventhub.errors import EXCEPTION_HANDLERS
 from eventhub.services import Services
 from eventhub.settings import Settings
@@ -33,10 +35,13 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> Litestar:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock = system_clock, new_uid: UidFactory = random_uid
+) -> Litestar:
+    """The application; tests inject the clock (and calendar UIDs, for golden files)."""
     settings = settings or Settings()
     database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
-    services = Services.build(settings, database, clock)
+    services = Services.build(settings, database, clock, new_uid)
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -56,6 +61,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             RegistrationController,
             export_registrations_csv,
             MeController,
+            mission_feed,
+            session_feed,
+            personal_feed,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from eventhub.db.database import Database
 from eventhub.db.services.access import Clock
+from eventhub.db.services.feeds import Feeds
 from eventhub.db.services.missions import Missions
 from eventhub.db.services.organisers import OrganiserTokens
 from eventhub.db.services.records import People, Venues
 from eventhub.db.services.registrations import Registrations
-from eventhub.db.services.sessions import Sessions
+from eventhub.db.services.sessions import Sessions, UidFactory, random_uid
 from eventhub.db.services.travel import TravelTimesService
 from eventhub.ratelimit import MemoryCounter, RateLimiter, RedisCounter, parse_rate
 from eventhub.settings import Settings
@@ -28,10 +29,13 @@ class Services:
     sessions: Sessions
     travel_times: TravelTimesService
     registrations: Registrations
+    feeds: Feeds
     rate_limiter: RateLimiter | None
 
     @classmethod
-    def build(cls, settings: Settings, database: Database, clock: Clock) -> Services:
+    def build(
+        cls, settings: Settings, database: Database, clock: Clock, new_uid: UidFactory = random_uid
+    ) -> Services:
         return cls(
             settings=settings,
             database=database,
@@ -40,9 +44,10 @@ class Services:
             missions=Missions(database, clock),
             venues=Venues(database, clock),
             people=People(database, clock),
-            sessions=Sessions(database, clock),
+            sessions=Sessions(database, clock, new_uid),
             travel_times=TravelTimesService(database, clock),
             registrations=Registrations(database, clock),
+            feeds=Feeds(database, clock, settings.public_base, settings.public_host),
             rate_limiter=_rate_limiter(settings),
         )
 

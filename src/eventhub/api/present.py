@@ -16,12 +16,14 @@ from eventhub.api.schemas import (
     RegistrationRow,
     ScheduleWarningOut,
     SessionResultOut,
+    SubscribeLinksOut,
     SessionOut,
     SpeakerOut,
     TravelTimeOut,
     VenueOut,
     VenueRef,
 )
+from eventhub.calendar import subscribe_links, webcal_url
 from eventhub.db.models import Attendee, Mission, Person, TravelTime, Venue
 from eventhub.db.services.registrations import (
     AttendeeRegistration,
@@ -60,6 +62,9 @@ class Presenter:
             status=mission.status,
             url=self.mission_url(mission.slug),
             sessions_url=f"{self.base}/api/missions/{mission.slug}/sessions",
+            feed_url=self.mission_feed_url(mission.slug),
+            webcal_url=webcal_url(self.mission_feed_url(mission.slug)),
+            subscribe=self.subscribe(self.mission_feed_url(mission.slug), mission.title),
             created_at=mission.created_at,
             updated_at=mission.updated_at,
         )
@@ -116,8 +121,20 @@ class Presenter:
             status=s.status,
             sequence=s.sequence,
             url=f"{self.mission_url(mission_slug)}/sessions/{s.id}",
+            ics_url=f"{self.mission_url(mission_slug)}/sessions/{s.id}/calendar.ics",
             created_at=s.created_at,
             updated_at=s.updated_at,
+        )
+
+    def mission_feed_url(self, slug: str) -> str:
+        return f"{self.mission_url(slug)}/calendar.ics"
+
+    @staticmethod
+    def subscribe(feed_url: str, name: str) -> SubscribeLinksOut:
+        links = subscribe_links(feed_url, name)
+        return SubscribeLinksOut(
+            https=links.https, webcal=links.webcal, google=links.google,
+            outlook=links.outlook, outlook_office=links.outlook_office,
         )
 
     def manage_url(self, manage_token: str) -> str:
@@ -143,7 +160,8 @@ class Presenter:
             answer.manage_token = outcome.manage_token
             answer.manage_url = self.manage_url(outcome.manage_token)
             answer.feed_url = self.feed_url(outcome.feed_token)
-            answer.webcal_url = webcal(answer.feed_url)
+            answer.webcal_url = webcal_url(answer.feed_url)
+            answer.subscribe = self.subscribe(answer.feed_url, f"My programme: {outcome.mission.title}")
         return answer
 
     @staticmethod
@@ -189,12 +207,13 @@ class Presenter:
                 for item in view.registrations
             ],
             feed_url=feed,
-            webcal_url=webcal(feed),
+            webcal_url=webcal_url(feed),
+            subscribe=self.subscribe(feed, f"My programme: {view.mission.title}"),
         )
 
     def feed_token(self, feed_token: str) -> FeedTokenOut:
         url = self.feed_url(feed_token)
-        return FeedTokenOut(feed_url=url, webcal_url=webcal(url))
+        return FeedTokenOut(feed_url=url, webcal_url=webcal_url(url), subscribe=self.subscribe(url, "My programme"))
 
     def manage_token(self, manage_token: str) -> ManageTokenOut:
         return ManageTokenOut(manage_token=manage_token, manage_url=self.manage_url(manage_token))
@@ -246,12 +265,6 @@ class Presenter:
             ends_at=slot.ends_utc.astimezone(tz),
         )
 
-
-
-def webcal(url: str) -> str:
-    """The same feed for calendar apps that subscribe on a webcal:// link."""
-    scheme, _, rest = url.partition("://")
-    return f"webcal://{rest}" if scheme in ("http", "https") else url
 
 
 def _result(result: SessionResult) -> SessionResultOut:

@@ -80,6 +80,16 @@ class MissionUpdate(Input, kw_only=True):
     status: MissionStatus | UnsetType = UNSET
 
 
+class SubscribeLinksOut(msgspec.Struct, kw_only=True):
+    """One feed, in every form calendar apps take (new Outlook fails on webcal://)."""
+
+    https: str
+    webcal: str
+    google: str
+    outlook: str
+    outlook_office: str
+
+
 class MissionOut(msgspec.Struct, kw_only=True):
     id: int
     slug: str
@@ -96,6 +106,9 @@ class MissionOut(msgspec.Struct, kw_only=True):
     status: MissionStatus
     url: str
     sessions_url: str
+    feed_url: str
+    webcal_url: str
+    subscribe: SubscribeLinksOut
     created_at: datetime
     updated_at: datetime
 
@@ -234,6 +247,7 @@ class SessionOut(msgspec.Struct, kw_only=True):
     status: SessionStatus
     sequence: int
     url: str
+    ics_url: str
     created_at: datetime
     updated_at: datetime
 
@@ -334,6 +348,7 @@ class RegistrationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
     manage_url: str | None = None
     feed_url: str | None = None
     webcal_url: str | None = None
+    subscribe: SubscribeLinksOut | None = None
 
 
 class RegistrationAccepted(msgspec.Struct, kw_only=True):
@@ -364,11 +379,13 @@ class MeOut(msgspec.Struct, kw_only=True):
     registrations: list[MeRegistration]
     feed_url: str
     webcal_url: str
+    subscribe: SubscribeLinksOut
 
 
 class FeedTokenOut(msgspec.Struct, kw_only=True):
     feed_url: str
     webcal_url: str
+    subscribe: SubscribeLinksOut
 
 
 class ManageTokenOut(msgspec.Struct, kw_only=True):

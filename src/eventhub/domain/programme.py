@@ -25,6 +25,11 @@ class SessionKind(StrEnum):
     NETWORKING = "networking"
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        """How people write it: "Site visit", "Workshop"."""
+        return self.value.replace("_", " ").capitalize()
+
 
 class SessionStatus(StrEnum):
     DRAFT = "draft"

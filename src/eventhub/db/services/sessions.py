@@ -4,7 +4,7 @@ scheduling rules, cancelling, and the mission's conflict report."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -48,10 +48,18 @@ class SessionFilter:
     language: str | None = None
 
 
+UidFactory = Callable[[], str]
+
+
+def random_uid() -> str:
+    return str(uuid.uuid4())
+
+
 class Sessions:
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(self, database: Database, clock: Clock, new_uid: UidFactory = random_uid) -> None:
         self._database = database
         self._clock = clock
+        self._new_uid = new_uid
 
     async def list(
         self, slug: str, organiser: Organiser | None, where: SessionFilter = SessionFilter()
@@ -91,7 +99,7 @@ class Sessions:
             mission = await managed_mission(db, slug, organiser, lock=True)
             session = ProgrammeSession(
                 mission_id=mission.id,
-                uid=str(uuid.uuid4()),
+                uid=self._new_uid(),
                 sequence=0,
                 description="",
                 status=SessionStatus.PUBLISHED,

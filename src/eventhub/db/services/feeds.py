@@ -1,0 +1,290 @@
+"""Calendar feeds: which sessions each feed shows, how they read in a calendar, and the
+validators that let a feed answer 304 without rendering.
+
+Rendered bytes are cached per process under a key that contains the mission's version
+(bumped by every programme change in the same transaction as the change), so every
+server process checks one row and serves its own cached bytes: correct with several
+processes, and nothing to invalidate by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventhub.calendar import CalendarEvent, CalendarMeta, EventCache, EventStatus, render_calendar
+from eventhub.db.database import Database
+from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration
+from eventhub.db.services.access import Clock, mission_not_found
+from eventhub.db.services.registrations import attendee_by_feed_token
+from eventhub.db.services.seats import waitlist_position
+from eventhub.domain.errors import NotFound
+from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionKind, SessionStatus
+
+# Bump when the rendering changes, so that old ETags stop matching.
+RENDER_REVISION = "1"
+PERSONAL_HISTORY = timedelta(days=30)  # keeps personal feeds small (Google drops feeds past 1 MB)
+PUBLIC_STATUSES = (SessionStatus.PUBLISHED, SessionStatus.CANCELLED)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFilter:
+    kind: SessionKind | None = None
+    venue_id: int | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFeed:
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedFeed:
+    """A feed's validators, known after one cheap query; the body is rendered only on demand."""
+
+    etag: str
+    last_modified: datetime
+    filename: str
+    private: bool
+    render: Callable[[], Awaitable[RenderedFeed]]
+
+
+class _Bodies:
+    """Per-process LRU of rendered feeds keyed by everything they depend on."""
+
+    def __init__(self, maxsize: int = 512) -> None:
+        self._items: OrderedDict[tuple[object, ...], RenderedFeed] = OrderedDict()
+        self._maxsize = maxsize
+
+    def get(self, key: tuple[object, ...]) -> RenderedFeed | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[object, ...], feed: RenderedFeed) -> None:
+        self._items[key] = feed
+        while len(self._items) > self._maxsize:
+            self._items.popitem(last=False)
+
+
+class Feeds:
+    def __init__(self, database: Database, clock: Clock, public_base: str, public_host: str) -> None:
+        self._database = database
+        self._clock = clock
+        self._base = public_base
+        self._host = public_host
+        self._events = EventCache()
+        self._bodies = _Bodies()
+
+    # --- the three feeds ------------------------------------------------------------------------
+
+    async def mission_feed(self, slug: str, where: FeedFilter) -> PreparedFeed:
+        async with self._database.read() as db:
+            mission = await _public_mission(db, slug)
+        key = ("mission", mission.id, where.kind, where.venue_id, where.language)
+
+        async def load(db: AsyncSession, current: Mission) -> list[CalendarEvent]:
+            query = _public_sessions(current.id)
+            if where.kind is not None:
+                query = query.where(ProgrammeSession.kind == where.kind)
+            if where.venue_id is not None:
+                query = query.where(ProgrammeSession.venue_id == where.venue_id)
+            if where.language is not None:
+                query = query.where(ProgrammeSession.language == where.language)
+            return [self._event(s, current.slug) for s in await db.scalars(query)]
+
+        return self._prepare(mission, key, load, f"{slug}.ics", private=False)
+
+    async def session_feed(self, slug: str, session_id: int) -> PreparedFeed:
+        async with self._database.read() as db:
+            mission = await _public_mission(db, slug)
+            visible = await db.scalar(
+                select(ProgrammeSession.id).where(
+                    ProgrammeSession.id == session_id,
+                    ProgrammeSession.mission_id == mission.id,
+                    ProgrammeSession.status.in_(PUBLIC_STATUSES),
+                )
+            )
+        if visible is None:
+            raise NotFound(f"No session {session_id} in this mission.", code="session_not_found")
+
+        async def load(db: AsyncSession, current: Mission) -> list[CalendarEvent]:
+            sessions = await db.scalars(_public_sessions(current.id).where(ProgrammeSession.id == session_id))
+            return [self._event(s, current.slug) for s in sessions]
+
+        return self._prepare(mission, ("session", mission.id, session_id), load, f"{slug}-session-{session_id}.ics", private=False)
+
+    async def personal_feed(self, feed_token: str) -> PreparedFeed:
+        """The attendee's sessions: confirmed, tentative while waitlisted, cancelled ones kept."""
+        cutoff = self._clock() - PERSONAL_HISTORY
+        async with self._database.read() as db:
+            attendee = await attendee_by_feed_token(db, feed_token)
+            if attendee is None:
+                raise NotFound("No feed here.", code="feed_not_found")
+            mission = await db.get_one(Mission, attendee.mission_id)
+            entries = await _personal_entries(db, attendee, cutoff)
+        fingerprint = tuple((r.id, r.status, position, r.updated_at) for r, _, position in entries)
+        key = ("personal", attendee.id, mission.version, fingerprint, RENDER_REVISION, self._base)
+        changed = [r.updated_at for r, _, _ in entries] + [mission.updated_at]
+
+        async def render() -> RenderedFeed:
+            cached = self._bodies.get(key)
+            if cached is not None:
+                return cached
+            events = [self._personal_event(r, s, position, mission.slug) for r, s, position in entries]
+            meta = CalendarMeta(
+                name=f"My programme: {mission.title}", description=None, timezone=mission.timezone, refresh_minutes=30
+            )
+            feed = RenderedFeed(render_calendar(meta, events, cache=self._events), _etag(key), max(changed))
+            self._bodies.put(key, feed)
+            return feed
+
+        return PreparedFeed(_etag(key), max(changed), f"{mission.slug}-my-programme.ics", True, render)
+
+    # --- shared machinery ------------------------------------------------------------------------
+
+    def _prepare(
+        self,
+        mission: Mission,
+        key: tuple[object, ...],
+        load: Callable[[AsyncSession, Mission], Awaitable[list[CalendarEvent]]],
+        filename: str,
+        *,
+        private: bool,
+    ) -> PreparedFeed:
+        def versioned(version: int) -> tuple[object, ...]:
+            return (*key, version, RENDER_REVISION, self._base)
+
+        async def render() -> RenderedFeed:
+            cached = self._bodies.get(versioned(mission.version))
+            if cached is not None:
+                return cached
+            async with self._database.read() as db:
+                current = await db.get_one(Mission, mission.id)  # the version and the rows, one snapshot
+                events = await load(db, current)
+            meta = CalendarMeta(name=current.title, description=current.summary or None, timezone=current.timezone)
+            full_key = versioned(current.version)
+            feed = RenderedFeed(render_calendar(meta, events, cache=self._events), _etag(full_key), current.updated_at)
+            self._bodies.put(full_key, feed)
+            return feed
+
+        return PreparedFeed(_etag(versioned(mission.version)), mission.updated_at, filename, private, render)
+
+    def _event(
+        self,
+        session: ProgrammeSession,
+        slug: str,
+        *,
+        status: EventStatus | None = None,
+        summary: str | None = None,
+        sequence: int | None = None,
+        last_modified: datetime | None = None,
+    ) -> CalendarEvent:
+        venue = session.venue
+        session_url = f"{self._base}/missions/{slug}/sessions/{session.id}"
+        cancelled = session.status == SessionStatus.CANCELLED
+        return CalendarEvent(
+            uid=f"{session.uid}@{self._host}",
+            sequence=session.sequence if sequence is None else sequence,
+            last_modified=session.updated_at if last_modified is None else last_modified,
+            starts_local=session.starts_local,
+            ends_local=session.ends_local,
+            timezone=session.timezone,
+            summary=summary or session.title,
+            description=_description(session, session_url),
+            location=", ".join(p for p in (venue.name, venue.address) if p) if venue else session.online_url,
+            geo=(venue.latitude, venue.longitude)
+            if venue and venue.latitude is not None and venue.longitude is not None
+            else None,
+            categories=(session.kind.label,),
+            status=status or (EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED),
+            url=session_url,
+        )
+
+    def _personal_event(
+        self, registration: Registration, session: ProgrammeSession, position: int | None, slug: str
+    ) -> CalendarEvent:
+        if session.status != SessionStatus.PUBLISHED or registration.status == RegistrationStatus.CANCELLED:
+            status, summary = EventStatus.CANCELLED, None
+        elif registration.status == RegistrationStatus.WAITLISTED:
+            status, summary = EventStatus.TENTATIVE, f"Waitlist #{position}: {session.title}"
+        else:
+            status, summary = EventStatus.CONFIRMED, None
+        return self._event(
+            session,
+            slug,
+            status=status,
+            summary=summary,
+            # Promotion and cancellation of the registration are changes too: clients need a higher SEQUENCE.
+            sequence=session.sequence + _registration_revision(registration),
+            last_modified=max(session.updated_at, registration.updated_at),
+        )
+
+
+def _etag(key: tuple[object, ...]) -> str:
+    return '"' + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def _registration_revision(registration: Registration) -> int:
+    promoted = registration.confirmed_at is not None and registration.confirmed_at != registration.created_at
+    return int(promoted) + int(registration.cancelled_at is not None)
+
+
+def _description(session: ProgrammeSession, session_url: str) -> str:
+    parts = [session.description.strip()] if session.description.strip() else []
+    if session.speakers:
+        people = [
+            f"{s.person.name} ({s.person.affiliation})" if s.person.affiliation else s.person.name
+            for s in session.speakers
+        ]
+        parts.append("Speakers: " + "; ".join(people))
+    if session.online_url:
+        parts.append(f"Online: {session.online_url}")
+    parts.append(f"Details and registration: {session_url}")
+    return "\n\n".join(parts)
+
+
+def _public_sessions(mission_id: int) -> Select[tuple[ProgrammeSession]]:
+    return (
+        select(ProgrammeSession)
+        .where(ProgrammeSession.mission_id == mission_id, ProgrammeSession.status.in_(PUBLIC_STATUSES))
+        .order_by(ProgrammeSession.starts_at_utc, ProgrammeSession.id)
+    )
+
+
+async def _public_mission(db: AsyncSession, slug: str) -> Mission:
+    mission = await db.scalar(select(Mission).where(Mission.slug == slug))
+    if mission is None or mission.status != MissionStatus.PUBLISHED:
+        raise mission_not_found(slug)
+    return mission
+
+
+async def _personal_entries(
+    db: AsyncSession, attendee: Attendee, cutoff: datetime
+) -> list[tuple[Registration, ProgrammeSession, int | None]]:
+    rows = await db.execute(
+        select(Registration, ProgrammeSession)
+        .join(ProgrammeSession, ProgrammeSession.id == Registration.session_id)
+        .where(Registration.attendee_id == attendee.id, ProgrammeSession.ends_at_utc >= cutoff.astimezone(UTC))
+        .where(ProgrammeSession.status != SessionStatus.DRAFT)
+        .order_by(Registration.id)
+    )
+    latest: dict[int, tuple[Registration, ProgrammeSession]] = {}
+    for registration, session in rows:
+        latest[session.id] = (registration, session)  # a re-registration replaces the cancelled one
+    entries: list[tuple[Registration, ProgrammeSession, int | None]] = []
+    for registration, session in latest.values():
+        entries.append((registration, session, await waitlist_position(db, registration)))
+    entries.sort(key=lambda e: (e[1].starts_at_utc, e[1].id))
+    return entries
+

@@ -94,7 +94,13 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=database_url, public_url=PUBLIC_URL, registration_rate_limit="off", redis_url=None
+        database_url=database_url,
+        public_url=PUBLIC_URL,
+        registration_rate_limit="off",
+        redis_url=None,
+        secret_key="test-secret-key-not-for-production",
+        smtp_url=None,
+        mail_sender=False,
     )
 
 

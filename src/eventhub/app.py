@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -18,6 +20,7 @@ from eventhub.api.deps import DEPENDENCIES
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
 from eventhub.api.missions import MissionController
+from eventhub.api.outbox import outbox_report
 from eventhub.api.present import Presenter
 from eventhub.api.schemas import Input
 from eventhub.api.records import PersonController, VenueController
@@ -27,6 +30,7 @@ from eventhub.db.database import Database
 from eventhub.db.services.access import Clock
 from eventhub.db.services.sessions import UidFactory, random_uid
 from eventhub.errors import EXCEPTION_HANDLERS
+from eventhub.mail.transport import Transport
 from eventhub.services import Services
 from eventhub.settings import Settings
 
@@ -36,24 +40,36 @@ def system_clock() -> datetime:
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Clock = system_clock, new_uid: UidFactory = random_uid
+    settings: Settings | None = None,
+    *,
+    clock: Clock = system_clock,
+    new_uid: UidFactory = random_uid,
+    transport: Transport | None = None,
 ) -> Litestar:
-    """The application; tests inject the clock (and calendar UIDs, for golden files)."""
+    """The application; tests inject the clock, calendar UIDs (golden files) and mail transport."""
     settings = settings or Settings()
     database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
-    services = Services.build(settings, database, clock, new_uid)
+    services = Services.build(settings, database, clock, new_uid, transport)
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        sender = asyncio.create_task(services.mail_sender.run_forever()) if settings.mail_sender else None
         try:
             yield
         finally:
+            if sender is not None:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
+            if services.rate_limiter is not None:
+                await services.rate_limiter.close()
             await database.dispose()
 
     return Litestar(
         route_handlers=[
             health,
             MissionController,
+            outbox_report,
             VenueController,
             PersonController,
             SessionController,

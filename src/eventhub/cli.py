@@ -18,6 +18,7 @@ from eventhub.db.migrate import upgrade
 from eventhub.domain.errors import DomainError
 from eventhub.domain.time import next_monday
 from eventhub.loader import load_mission, read_mission_file
+from eventhub.logs import uvicorn_log_config
 from eventhub.services import Services
 from eventhub.settings import Settings
 
@@ -58,7 +59,7 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the API, pages and feeds (run `eventhub db upgrade` first)."""
     uvicorn.run(
         "eventhub.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=True, log_level="info",
+        proxy_headers=True, log_level="info", log_config=uvicorn_log_config(),
     )
 
 
@@ -86,6 +87,26 @@ def load(file: Path, start: object, replace: bool) -> None:
     data = read_mission_file(file)
     slug = _with_services(settings, lambda s: load_mission(s, data, start=start_date, replace=replace))
     click.echo(f"loaded mission {slug}")
+
+
+@main.group()
+def mail() -> None:
+    """The mail outbox."""
+
+
+@mail.command("send")
+@click.option("--loop", is_flag=True, help="Keep sending as mail becomes due (otherwise send what is due and stop)")
+def mail_send(loop: bool) -> None:
+    """Send due mail from the outbox (for cron, or when EVENTHUB_MAIL_SENDER=0)."""
+    settings = Settings()
+
+    async def send(services: Services) -> int:
+        if loop:
+            await services.mail_sender.run_forever()
+        return await services.mail_sender.drain()
+
+    handled = _with_services(settings, send)
+    click.echo(f"handled {handled} message(s)")
 
 
 @main.group()
@@ -143,4 +164,4 @@ def demo(host: str, port: int) -> None:
             f"  organiser token (Authorization: Bearer ...): {secret}",
         ])
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=uvicorn_log_config())

@@ -42,6 +42,8 @@ class Verdict:
 class WindowCounter(Protocol):
     async def hit(self, key: str, window: int, ttl: int) -> int: ...
 
+    async def close(self) -> None: ...
+
 
 class MemoryCounter:
     def __init__(self) -> None:
@@ -53,6 +55,9 @@ class MemoryCounter:
         count = self._counts.get((key, window), 0) + 1
         self._counts[(key, window)] = count
         return count
+
+    async def close(self) -> None:
+        """Nothing to release."""
 
 
 class RedisCounter:
@@ -84,6 +89,10 @@ class RateLimiter:
         count = await self._counter.hit(client, window, self.rate.seconds + 1)
         retry_after = max(1, math.ceil((window + 1) * self.rate.seconds - stamp))
         return Verdict(count <= self.rate.count, retry_after)
+
+    async def close(self) -> None:
+        """Release the counter's connections (Redis); the app's shutdown must call this."""
+        await self._counter.close()
 
 
 class RateLimited(Exception):

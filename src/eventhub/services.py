@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from eventhub.db.database import Database
 from eventhub.db.services.access import Clock
+from eventhub.db.services.deliveries import Outbox
 from eventhub.db.services.feeds import Feeds
 from eventhub.db.services.missions import Missions
 from eventhub.db.services.organisers import OrganiserTokens
@@ -13,6 +14,9 @@ from eventhub.db.services.records import People, Venues
 from eventhub.db.services.registrations import Registrations
 from eventhub.db.services.sessions import Sessions, UidFactory, random_uid
 from eventhub.db.services.travel import TravelTimesService
+from eventhub.mail.compose import Composer, MailSettings
+from eventhub.mail.sender import MailSender
+from eventhub.mail.transport import LogTransport, SmtpTransport, Transport
 from eventhub.ratelimit import MemoryCounter, RateLimiter, RedisCounter, parse_rate
 from eventhub.settings import Settings
 
@@ -30,11 +34,18 @@ class Services:
     travel_times: TravelTimesService
     registrations: Registrations
     feeds: Feeds
+    outbox: Outbox
+    mail_sender: MailSender
     rate_limiter: RateLimiter | None
 
     @classmethod
     def build(
-        cls, settings: Settings, database: Database, clock: Clock, new_uid: UidFactory = random_uid
+        cls,
+        settings: Settings,
+        database: Database,
+        clock: Clock,
+        new_uid: UidFactory = random_uid,
+        transport: Transport | None = None,
     ) -> Services:
         return cls(
             settings=settings,
@@ -46,10 +57,20 @@ class Services:
             people=People(database, clock),
             sessions=Sessions(database, clock, new_uid),
             travel_times=TravelTimesService(database, clock),
-            registrations=Registrations(database, clock),
+            registrations=Registrations(database, clock, settings.secret_key),
             feeds=Feeds(database, clock, settings.public_base, settings.public_host),
             rate_limiter=_rate_limiter(settings),
+            outbox=(outbox := Outbox(database, clock)),
+            mail_sender=MailSender(outbox, _composer(settings), transport or _transport(settings), clock),
         )
+
+
+def _composer(settings: Settings) -> Composer:
+    return Composer(MailSettings(settings.public_base, settings.public_host, settings.sender_address, settings.secret_key))
+
+
+def _transport(settings: Settings) -> Transport:
+    return SmtpTransport(settings.smtp_url) if settings.smtp_url else LogTransport()
 
 
 def _rate_limiter(settings: Settings) -> RateLimiter | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///eventhub.db"
@@ -12,6 +14,25 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def load_secret_key() -> str:
+    """EVENTHUB_SECRET_KEY, else a key kept in EVENTHUB_SECRET_KEY_FILE (made on first use).
+
+    Attendees' manage links are derived from it, so every process serving one database
+    must share it; set the variable in production.
+    """
+    if key := os.environ.get("EVENTHUB_SECRET_KEY"):
+        return key
+    path = Path(_env("EVENTHUB_SECRET_KEY_FILE", "eventhub.secret"))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as file:
+        key = secrets.token_urlsafe(48)
+        file.write(key)
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +59,18 @@ class Settings:
     debug: bool = field(default_factory=lambda: _env("EVENTHUB_DEBUG", "0") == "1")
     """Litestar debug mode; never in production."""
 
+    secret_key: str = field(default_factory=load_secret_key, repr=False)
+    """Server secret from which attendees' manage tokens are derived (never logged)."""
+
+    smtp_url: str | None = field(default_factory=lambda: os.environ.get("EVENTHUB_SMTP_URL") or None, repr=False)
+    """smtp://user:pass@host:587 (STARTTLS), smtps://...:465 (TLS); unset: mail goes to the log."""
+
+    mail_from: str = field(default_factory=lambda: _env("EVENTHUB_MAIL_FROM", ""))
+    """Sender address; defaults to eventhub@<public host>."""
+
+    mail_sender: bool = field(default_factory=lambda: _env("EVENTHUB_MAIL_SENDER", "1") == "1")
+    """Run the outbox sender inside each server process (0: use `eventhub mail send` from cron)."""
+
     @property
     def public_base(self) -> str:
         return self.public_url.rstrip("/")
@@ -45,6 +78,10 @@ class Settings:
     @property
     def public_host(self) -> str:
         return urlsplit(self.public_url).hostname or "localhost"
+
+    @property
+    def sender_address(self) -> str:
+        return self.mail_from or f"eventhub@{self.public_host}"
 
     @property
     def is_sqlite(self) -> bool:

@@ -30,8 +30,8 @@ from eventhub.db.services.registrations import (
     AttendeeView,
     SessionResult,
     SignupOutcome,
-    feed_token_for,
 )
+from eventhub.domain.tokens import feed_token_for
 from eventhub.db.services.sessions import SessionView
 from eventhub.domain.registration import ScheduleWarning, WarningKind
 from eventhub.domain.scheduling import ConflictPair, Slot

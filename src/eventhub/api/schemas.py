@@ -407,3 +407,22 @@ class RegistrationRow(msgspec.Struct, kw_only=True):
     created_at: datetime
     confirmed_at: datetime | None
     cancelled_at: datetime | None
+
+
+# --- outbox -------------------------------------------------------------------------------------
+
+
+class OutboxFailure(msgspec.Struct, kw_only=True):
+    id: int
+    kind: str
+    status: str
+    attendee_id: int
+    session_id: int | None
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime
+
+
+class OutboxReportOut(msgspec.Struct, kw_only=True):
+    counts: dict[str, int]
+    failures: list[OutboxFailure]

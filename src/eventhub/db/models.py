@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.domain.mail import MailKind, MailStatus
 from eventhub.domain.programme import (
     MissionStatus,
     RegistrationMode,
@@ -32,14 +33,14 @@ from eventhub.domain.programme import (
 )
 
 
-def _enum(enum_class: type, name: str) -> Enum:
+def _enum(enum_class: type, name: str, length: int = 16) -> Enum:
     # Stored as VARCHAR plus a CHECK constraint: portable, and new values need no ALTER TYPE.
     return Enum(
         enum_class,
         name=name,
         native_enum=False,
         create_constraint=True,
-        length=16,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
     )
 
@@ -179,7 +180,9 @@ class Attendee(Timestamps, BigIntBase):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     feed_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # The feed token is derived from the manage token and this counter; rotating bumps it.
+    # Tokens are derived (server secret -> manage token -> feed token) from these counters,
+    # so mail can carry the links without the tokens being stored; rotating bumps one.
+    manage_generation: Mapped[int] = mapped_column(Integer, default=0)
     feed_generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -204,3 +207,26 @@ class Registration(Timestamps, BigIntBase):
     status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus, "registration_status"))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class OutboxMessage(Timestamps, BigIntBase):
+    """Mail to send, written in the transaction of the change that causes it.
+
+    It holds references, not text: the message (with the attendee's links, derived
+    from the server secret) is composed when it is sent, so no secret is stored.
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    attendee_id: Mapped[int] = mapped_column(ForeignKey("attendee.id", ondelete="CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("programme_session.id", ondelete="CASCADE"))
+    kind: Mapped[MailKind] = mapped_column(_enum(MailKind, "mail_kind", length=32))
+    status: Mapped[MailStatus] = mapped_column(_enum(MailStatus, "mail_status"))
+    message_key: Mapped[str] = mapped_column(String(36), unique=True)  # the stable Message-ID
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))

@@ -58,6 +58,7 @@ class CalendarFacts:
     ends_local: datetime
     timezone: str
     venue_id: int | None
+    venue_label: str  # the venue's name and address as calendars show them
     status: SessionStatus
 
 

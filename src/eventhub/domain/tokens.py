@@ -30,3 +30,17 @@ def derived_token(prefix: str, secret: str, purpose: str) -> str:
     feed URL, yet neither is stored, and the feed token reveals nothing of the other."""
     digest = hmac.new(secret.encode("utf-8"), purpose.encode("utf-8"), hashlib.sha256).digest()
     return f"{prefix}_{base64.urlsafe_b64encode(digest).rstrip(b'=').decode('ascii')}"
+
+
+MANAGE_TOKEN_PREFIX = "ehm"
+FEED_TOKEN_PREFIX = "ehf"
+
+
+def manage_token_for(secret_key: str, attendee_id: int, generation: int) -> str:
+    """An attendee's manage token: the server can recompute it (to mail the manage link)
+    without ever storing it; rotating bumps the generation."""
+    return derived_token(MANAGE_TOKEN_PREFIX, secret_key, f"manage/{attendee_id}/{generation}")
+
+
+def feed_token_for(manage_token: str, generation: int) -> str:
+    return derived_token(FEED_TOKEN_PREFIX, manage_token, f"feed/{generation}")

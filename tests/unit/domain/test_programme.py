@@ -11,6 +11,7 @@ FACTS = CalendarFacts(
     ends_local=datetime(2026, 12, 8, 17, 0),
     timezone="Asia/Bishkek",
     venue_id=1,
+    venue_label="Technopark\nIbraimov Street 103",
     status=SessionStatus.PUBLISHED,
 )
 
@@ -23,6 +24,7 @@ FACTS = CalendarFacts(
         {"ends_local": datetime(2026, 12, 8, 18, 0)},
         {"timezone": "Europe/Riga"},
         {"venue_id": 2},
+        {"venue_label": "Technopark\nChuy Avenue 1"},
         {"status": SessionStatus.CANCELLED},
     ],
 )

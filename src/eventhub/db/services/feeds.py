@@ -13,6 +13,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, select
@@ -180,36 +181,8 @@ class Feeds:
 
         return PreparedFeed(_etag(versioned(mission.version)), mission.updated_at, filename, private, render)
 
-    def _event(
-        self,
-        session: ProgrammeSession,
-        slug: str,
-        *,
-        status: EventStatus | None = None,
-        summary: str | None = None,
-        sequence: int | None = None,
-        last_modified: datetime | None = None,
-    ) -> CalendarEvent:
-        venue = session.venue
-        session_url = f"{self._base}/missions/{slug}/sessions/{session.id}"
-        cancelled = session.status == SessionStatus.CANCELLED
-        return CalendarEvent(
-            uid=f"{session.uid}@{self._host}",
-            sequence=session.sequence if sequence is None else sequence,
-            last_modified=session.updated_at if last_modified is None else last_modified,
-            starts_local=session.starts_local,
-            ends_local=session.ends_local,
-            timezone=session.timezone,
-            summary=summary or session.title,
-            description=_description(session, session_url),
-            location=", ".join(p for p in (venue.name, venue.address) if p) if venue else session.online_url,
-            geo=(venue.latitude, venue.longitude)
-            if venue and venue.latitude is not None and venue.longitude is not None
-            else None,
-            categories=(session.kind.label,),
-            status=status or (EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED),
-            url=session_url,
-        )
+    def _event(self, session: ProgrammeSession, slug: str, **overrides: Any) -> CalendarEvent:
+        return calendar_event(session, base=self._base, host=self._host, slug=slug, **overrides)
 
     def _personal_event(
         self, registration: Registration, session: ProgrammeSession, position: int | None, slug: str
@@ -225,19 +198,53 @@ class Feeds:
             slug,
             status=status,
             summary=summary,
-            # Promotion and cancellation of the registration are changes too: clients need a higher SEQUENCE.
-            sequence=session.sequence + _registration_revision(registration),
+            sequence=session.sequence + registration_revision(registration),
             last_modified=max(session.updated_at, registration.updated_at),
         )
 
 
-def _etag(key: tuple[object, ...]) -> str:
-    return '"' + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32] + '"'
+def calendar_event(
+    session: ProgrammeSession,
+    *,
+    base: str,
+    host: str,
+    slug: str,
+    status: EventStatus | None = None,
+    summary: str | None = None,
+    sequence: int | None = None,
+    last_modified: datetime | None = None,
+) -> CalendarEvent:
+    """A session as calendars show it; the same UID wherever it appears (feeds and mail)."""
+    venue = session.venue
+    session_url = f"{base}/missions/{slug}/sessions/{session.id}"
+    cancelled = session.status == SessionStatus.CANCELLED
+    return CalendarEvent(
+        uid=f"{session.uid}@{host}",
+        sequence=session.sequence if sequence is None else sequence,
+        last_modified=session.updated_at if last_modified is None else last_modified,
+        starts_local=session.starts_local,
+        ends_local=session.ends_local,
+        timezone=session.timezone,
+        summary=summary or session.title,
+        description=_description(session, session_url),
+        location=", ".join(p for p in (venue.name, venue.address) if p) if venue else session.online_url,
+        geo=(venue.latitude, venue.longitude)
+        if venue and venue.latitude is not None and venue.longitude is not None
+        else None,
+        categories=(session.kind.label,),
+        status=status or (EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED),
+        url=session_url,
+    )
 
 
-def _registration_revision(registration: Registration) -> int:
+def registration_revision(registration: Registration) -> int:
+    """Promotion and cancellation of a registration are changes too: calendars need a higher SEQUENCE."""
     promoted = registration.confirmed_at is not None and registration.confirmed_at != registration.created_at
     return int(promoted) + int(registration.cancelled_at is not None)
+
+
+def _etag(key: tuple[object, ...]) -> str:
+    return '"' + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32] + '"'
 
 
 def _description(session: ProgrammeSession, session_url: str) -> str:

@@ -106,4 +106,4 @@ async def _rezone_sessions(db: AsyncSession, mission: Mission, clock: Clock) -> 
     )
     for session in sessions:
         if session.venue is None or session.venue.timezone is None:
-            rezone(session, mission.timezone, clock())
+            await rezone(db, session, mission.timezone, clock())

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventhub.db.database import Database
 from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, Venue
 from eventhub.db.services.access import Clock, Organiser, managed_mission, touch, visible_mission
-from eventhub.db.services.sessions import rezone
+from eventhub.db.services.sessions import calendar_facts, move_to_zone, record_calendar_change
 from eventhub.domain.errors import NotFound, StateConflict
-from eventhub.domain.programme import SessionStatus
+from eventhub.domain.programme import CalendarFacts
 from eventhub.domain.time import check_zone_name
 
 Record = TypeVar("Record", Venue, Person)
@@ -51,9 +51,10 @@ class MissionRecords(Generic[Record]):
             mission = await managed_mission(db, slug, organiser, lock=True)
             record = await self._get(db, mission, record_id)
             await self._check(db, mission, changes, record)
+            snapshot = await self._before_update(db, record)
             for name, value in changes.items():
                 setattr(record, name, value)
-            await self._after_update(db, mission, record, changes, now)
+            await self._after_update(db, mission, record, snapshot, now)
             touch(mission, now)
         return record
 
@@ -82,8 +83,12 @@ class MissionRecords(Generic[Record]):
     ) -> None:
         """Rules beyond the schema; nothing by default."""
 
+    async def _before_update(self, db: AsyncSession, record: Record) -> Any:
+        """What `_after_update` needs to know of the record's state before the change."""
+        return None
+
     async def _after_update(
-        self, db: AsyncSession, mission: Mission, record: Record, changes: Mapping[str, Any], now: datetime
+        self, db: AsyncSession, mission: Mission, record: Record, snapshot: Any, now: datetime
     ) -> None:
         """Consequences of an update for the sessions; nothing by default."""
 
@@ -107,20 +112,17 @@ class Venues(MissionRecords[Venue]):
             if await db.scalar(clash) is not None:
                 raise StateConflict(f"A venue named {fields['name']!r} already exists.", code="venue_name_taken")
 
+    async def _before_update(self, db: AsyncSession, record: Venue) -> dict[ProgrammeSession, CalendarFacts]:
+        sessions = await db.scalars(select(ProgrammeSession).where(ProgrammeSession.venue_id == record.id))
+        return {session: calendar_facts(session) for session in sessions}
+
     async def _after_update(
-        self, db: AsyncSession, mission: Mission, record: Venue, changes: Mapping[str, Any], now: datetime
+        self, db: AsyncSession, mission: Mission, record: Venue, snapshot: Any, now: datetime
     ) -> None:
         """Sessions here follow the venue: its zone (wall times kept), and its name in calendars."""
-        if not {"timezone", "name", "address"} & changes.keys():
-            return
-        sessions = await db.scalars(select(ProgrammeSession).where(ProgrammeSession.venue_id == record.id))
-        for session in sessions:
-            sequence = session.sequence
-            rezone(session, record.timezone or mission.timezone, now)
-            if session.sequence == sequence and {"name", "address"} & changes.keys():
-                if session.status != SessionStatus.CANCELLED:
-                    session.sequence += 1
-                    session.updated_at = now
+        for session, before in snapshot.items():
+            move_to_zone(session, record.timezone or mission.timezone)
+            await record_calendar_change(db, session, before, now)
 
     def _in_use(self, record: Venue) -> Any:
         return exists().where(ProgrammeSession.venue_id == record.id)

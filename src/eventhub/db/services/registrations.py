@@ -3,6 +3,7 @@ and the organiser's export. Seats move only through `seats` (the locked ledger).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,15 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration, TravelTime
 from eventhub.db.services.access import Clock, Organiser, managed_mission, mission_not_found
+from eventhub.db.services.outbox import enqueue
 from eventhub.db.services.seats import claim_seat, lock_session, release_seat, waitlist_position
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
+from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
 from eventhub.domain.registration import Refusal, ScheduleWarning, SignupWindow, refusal, schedule_warnings
 from eventhub.domain.scheduling import Slot, TravelTimes
-from eventhub.domain.tokens import derived_token, new_token, token_digest
-
-MANAGE_TOKEN_PREFIX = "ehm"
-FEED_TOKEN_PREFIX = "ehf"
+from eventhub.domain.tokens import feed_token_for, manage_token_for, token_digest
 REFUSED = "refused"
 ALREADY_REGISTERED = "already_registered"
 
@@ -85,19 +85,16 @@ class AllSessionsRefused(StateConflict):
     default_code = "registration_refused"
 
 
-def feed_token_for(manage_token: str, generation: int) -> str:
-    return derived_token(FEED_TOKEN_PREFIX, manage_token, f"feed/{generation}")
-
-
 def email_key(email: str) -> str:
     """The identity of an address: case-insensitive (also beyond ASCII)."""
     return email.strip().casefold()
 
 
 class Registrations:
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(self, database: Database, clock: Clock, secret_key: str) -> None:
         self._database = database
         self._clock = clock
+        self._secret_key = secret_key
 
     async def register(self, slug: str, request: SignupRequest, manage_token: str | None) -> SignupOutcome:
         now = self._clock()
@@ -113,7 +110,7 @@ class Registrations:
                 if found is not None:
                     self.on_existing_address(db, found, now)
                     return SignupOutcome(Outcome.EXISTING_ADDRESS, mission)
-                attendee, tokens = await _new_attendee(db, mission, request, now)
+                attendee, tokens = await _new_attendee(db, mission, request, now, self._secret_key)
                 if attendee is None:  # someone else created this address a moment ago
                     return SignupOutcome(Outcome.EXISTING_ADDRESS, mission)
 
@@ -139,12 +136,9 @@ class Registrations:
         )
 
     def on_existing_address(self, db: AsyncSession, attendee: Attendee, now: datetime) -> None:
-        """Hook: someone registered with this attendee's address and no manage token.
-
-        Nothing of the attendee changes and the caller learns nothing. The mail outbox
-        (SPEC "Mail") is where the owner is sent their manage link; until it exists
-        this hook records nothing.
-        """
+        """Someone registered with this attendee's address and no manage token: nothing of
+        the attendee changes, the caller learns nothing, and the owner is mailed their link."""
+        enqueue(db, MailKind.MANAGE_LINK, mission_id=attendee.mission_id, attendee_id=attendee.id, session_id=None, now=now)
 
     async def me(self, manage_token: str) -> AttendeeView:
         async with self._database.read() as db:
@@ -187,18 +181,23 @@ class Registrations:
             token = feed_token_for(manage_token, attendee.feed_generation)
             attendee.feed_token_hash = token_digest(token)
             attendee.updated_at = self._clock()
+            enqueue(db, MailKind.FEED_ROTATED, mission_id=attendee.mission_id, attendee_id=attendee.id,
+                    session_id=None, now=attendee.updated_at)
         return token
 
     async def rotate_manage_token(self, manage_token: str) -> tuple[str, str]:
         """A new manage token (the old one stops working at once) and, since the feed token
         derives from it, a new feed token too; returns both."""
-        manage = new_token(MANAGE_TOKEN_PREFIX)
         async with self._database.write() as db:
             attendee = await _attendee_by_manage_token(db, manage_token)
+            attendee.manage_generation += 1
+            manage = manage_token_for(self._secret_key, attendee.id, attendee.manage_generation)
             attendee.manage_token_hash = token_digest(manage)
             feed = feed_token_for(manage, attendee.feed_generation)
             attendee.feed_token_hash = token_digest(feed)
             attendee.updated_at = self._clock()
+            enqueue(db, MailKind.MANAGE_LINK, mission_id=attendee.mission_id, attendee_id=attendee.id,
+                    session_id=None, now=attendee.updated_at)
         return manage, feed
 
     async def export(self, slug: str, organiser: Organiser | None) -> tuple[Mission, list[AttendeeRegistration], dict[int, Attendee]]:
@@ -274,7 +273,7 @@ async def _attendee_by_email(db: AsyncSession, mission_id: int, email: str) -> A
 
 
 async def _new_attendee(
-    db: AsyncSession, mission: Mission, request: SignupRequest, now: datetime
+    db: AsyncSession, mission: Mission, request: SignupRequest, now: datetime, secret_key: str
 ) -> tuple[Attendee | None, tuple[str, str]]:
     if not request.name or not request.email:
         raise InvalidInput(
@@ -282,16 +281,16 @@ async def _new_attendee(
             code="attendee_details_missing",
             field="email",
         )
-    manage = new_token(MANAGE_TOKEN_PREFIX)
-    feed = feed_token_for(manage, 0)
+    # Digests are filled in once the id (part of the derived token) is known.
     attendee = Attendee(
         mission_id=mission.id,
         name=request.name.strip(),
         email=request.email.strip(),
         email_key=email_key(request.email),
         organisation=(request.organisation or "").strip(),
-        manage_token_hash=token_digest(manage),
-        feed_token_hash=token_digest(feed),
+        manage_token_hash=secrets.token_hex(32),  # placeholders, replaced below in this transaction
+        feed_token_hash=secrets.token_hex(32),
+        manage_generation=0,
         feed_generation=0,
         created_at=now,
         updated_at=now,
@@ -299,9 +298,14 @@ async def _new_attendee(
     try:
         async with db.begin_nested():
             db.add(attendee)
+            await db.flush()
     except IntegrityError:
         # A concurrent request registered the same address first (the unique index decided).
         return None, ("", "")
+    manage = manage_token_for(secret_key, attendee.id, 0)
+    feed = feed_token_for(manage, 0)
+    attendee.manage_token_hash = token_digest(manage)
+    attendee.feed_token_hash = token_digest(feed)
     return attendee, (manage, feed)
 
 

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
 from eventhub.db.models import ProgrammeSession, Registration
+from eventhub.db.services.outbox import enqueue
+from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import RegistrationStatus, SessionStatus
 from eventhub.domain.registration import check_new_capacity, seat_for_newcomer, to_promote
 
@@ -62,6 +64,10 @@ async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, 
         updated_at=now,
     )
     db.add(registration)
+    enqueue(
+        db, MailKind.REGISTERED,
+        mission_id=locked.session.mission_id, attendee_id=attendee_id, session_id=locked.session.id, now=now,
+    )
     await db.flush()
     return registration
 
@@ -74,6 +80,11 @@ async def release_seat(
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.updated_at = now
+    enqueue(
+        db, MailKind.REGISTRATION_CANCELLED,
+        mission_id=locked.session.mission_id, attendee_id=registration.attendee_id,
+        session_id=locked.session.id, now=now,
+    )
     await db.flush()
     return await promote_waitlist(db, locked, now) if was_confirmed else []
 
@@ -110,6 +121,11 @@ async def promote_waitlist(db: AsyncSession, locked: LockedSession, now: datetim
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
             registration.updated_at = now
+            enqueue(
+                db, MailKind.PROMOTED,
+                mission_id=locked.session.mission_id, attendee_id=registration.attendee_id,
+                session_id=locked.session.id, now=now,
+            )
     return promoted
 
 

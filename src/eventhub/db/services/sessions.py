@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventhub.db.database import Database
 from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, TravelTime, Venue
 from eventhub.db.services.access import Clock, Organiser, managed_mission, may_see_drafts, touch, visible_mission
+from eventhub.db.services.outbox import enqueue_for_registrants
 from eventhub.db.services.registrations import SeatCount, seat_counts
 from eventhub.db.services.seats import change_capacity, lock_session, promote_waitlist
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
+from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import (
     CalendarFacts,
     RegistrationMode,
@@ -133,7 +135,7 @@ class Sessions:
             session = await _managed_session(db, mission, session_id)
             locked = await lock_session(db, session.id, mission.id)
             assert locked is not None and locked.session is session
-            before = _calendar_facts(session)
+            before = calendar_facts(session)
             await _apply(db, mission, session, changes, now)
             await db.flush()
             if "capacity" in changes:
@@ -143,7 +145,7 @@ class Sessions:
             placement_changed = not _PLACEMENT_FIELDS.isdisjoint(changes)
             if placement_changed and not allow_conflicts and session.status != SessionStatus.CANCELLED:
                 await _refuse_conflicts(db, mission, session)
-            session.sequence = next_sequence(session.sequence, before, _calendar_facts(session))
+            await record_calendar_change(db, session, before, now)
             session.updated_at = now
             touch(mission, now)
             counts = await seat_counts(db, [session.id])
@@ -160,16 +162,35 @@ class Sessions:
         return find_conflicts(slots, travel)
 
 
-def rezone(session: ProgrammeSession, zone_name: str, now: datetime) -> None:
+async def rezone(db: AsyncSession, session: ProgrammeSession, zone_name: str, now: datetime) -> None:
     """Move a session to another zone keeping its wall-clock times (the programme's truth)."""
     if session.timezone == zone_name:
         return
-    before = _calendar_facts(session)
+    before = calendar_facts(session)
+    move_to_zone(session, zone_name)
+    await record_calendar_change(db, session, before, now)
+
+
+def move_to_zone(session: ProgrammeSession, zone_name: str) -> None:
+    """Same wall-clock times, read in another zone: new UTC instants."""
     session.timezone = zone_name
     session.starts_at_utc = to_utc(session.starts_local, zone_name, field="starts_at")
     session.ends_at_utc = to_utc(session.ends_local, zone_name, field="ends_at")
-    session.sequence = next_sequence(session.sequence, before, _calendar_facts(session))
+
+
+async def record_calendar_change(db: AsyncSession, session: ProgrammeSession, before: CalendarFacts, now: datetime) -> None:
+    """The one place SEQUENCE goes up: when calendars would show the change. Registrants
+    are told in the same transaction (an update, or a cancellation)."""
+    after = calendar_facts(session)
+    sequence = next_sequence(session.sequence, before, after)
+    if sequence == session.sequence:
+        return
+    session.sequence = sequence
     session.updated_at = now
+    if after.status == SessionStatus.CANCELLED and before.status != SessionStatus.CANCELLED:
+        await enqueue_for_registrants(db, MailKind.SESSION_CANCELLED, session, now)
+    elif after.status == SessionStatus.PUBLISHED:
+        await enqueue_for_registrants(db, MailKind.SESSION_CHANGED, session, now)
 
 
 def conflict_entries(pairs: Sequence[ConflictPair], session_id: int) -> list[dict[str, Any]]:
@@ -210,13 +231,15 @@ async def _managed_session(db: AsyncSession, mission: Mission, session_id: int) 
     return session
 
 
-def _calendar_facts(session: ProgrammeSession) -> CalendarFacts:
+def calendar_facts(session: ProgrammeSession) -> CalendarFacts:
+    venue = session.venue
     return CalendarFacts(
         title=session.title,
         starts_local=session.starts_local,
         ends_local=session.ends_local,
         timezone=session.timezone,
         venue_id=session.venue_id,
+        venue_label=f"{venue.name}\n{venue.address}" if venue is not None else "",
         status=session.status,
     )
 

@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('organisation', sa.String(length=200), nullable=False),
     sa.Column('manage_token_hash', sa.String(length=64), nullable=False),
     sa.Column('feed_token_hash', sa.String(length=64), nullable=False),
+    sa.Column('manage_generation', sa.Integer(), nullable=False),
     sa.Column('feed_generation', sa.Integer(), nullable=False),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),

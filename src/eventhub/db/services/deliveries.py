@@ -1,0 +1,132 @@
+"""The sending side of the outbox: senders claim due messages under a lease (SKIP LOCKED
+on PostgreSQL, the write lock on SQLite), read what to compose, and mark them sent or
+due again later."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, literal, or_, select, update
+
+from eventhub.db.database import Database
+from eventhub.db.models import Attendee, Mission, OutboxMessage, ProgrammeSession, Registration
+from eventhub.db.services.access import Clock, Organiser, managed_mission
+from eventhub.db.services.seats import waitlist_position
+from eventhub.domain.mail import LEASE, MailStatus, gives_up, retry_delay
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Everything a message is composed from, read at send time."""
+
+    message: OutboxMessage
+    attendee: Attendee
+    mission: Mission
+    session: ProgrammeSession | None
+    registration: Registration | None
+    waitlist_position: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxReport:
+    counts: dict[str, int]
+    failures: list[OutboxMessage]
+
+
+class Outbox:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def claim(self, limit: int = 20) -> list[int]:
+        """Take up to `limit` due messages for this sender; others skip them until the lease ends."""
+        now = self._clock()
+        due = (
+            select(OutboxMessage.id)
+            .where(
+                or_(
+                    OutboxMessage.status == MailStatus.PENDING,
+                    # a sender died mid-send: its lease ran out, the message is due again
+                    (OutboxMessage.status == MailStatus.SENDING) & (OutboxMessage.lease_until < now),
+                ),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._database.write() as db:
+            ids = list(await db.scalars(due))
+            if ids:
+                await db.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .values(
+                        status=MailStatus.SENDING,
+                        lease_until=now + LEASE,
+                        attempts=OutboxMessage.attempts + literal(1),
+                        updated_at=now,
+                    )
+                )
+        return ids
+
+    async def delivery(self, message_id: int) -> Delivery | None:
+        async with self._database.read() as db:
+            message = await db.get(OutboxMessage, message_id)
+            if message is None:
+                return None
+            attendee = await db.get_one(Attendee, message.attendee_id)
+            mission = await db.get_one(Mission, message.mission_id)
+            session = registration = position = None
+            if message.session_id is not None:
+                session = await db.scalar(select(ProgrammeSession).where(ProgrammeSession.id == message.session_id))
+                registration = await db.scalar(
+                    select(Registration)
+                    .where(Registration.session_id == message.session_id, Registration.attendee_id == attendee.id)
+                    .order_by(Registration.id.desc())
+                    .limit(1)
+                )
+                if registration is not None:
+                    position = await waitlist_position(db, registration)
+            return Delivery(message, attendee, mission, session, registration, position)
+
+    async def mark_sent(self, message_id: int) -> None:
+        now = self._clock()
+        async with self._database.write() as db:
+            await db.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(status=MailStatus.SENT, sent_at=now, lease_until=None, last_error=None, updated_at=now)
+            )
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        now = self._clock()
+        async with self._database.write() as db:
+            message = await db.get_one(OutboxMessage, message_id)
+            message.last_error = error[:2000]
+            message.lease_until = None
+            message.updated_at = now
+            if gives_up(message.attempts):
+                message.status = MailStatus.FAILED
+            else:
+                message.status = MailStatus.PENDING
+                message.next_attempt_at = now + retry_delay(message.attempts)
+
+    async def report(self, slug: str, organiser: Organiser | None) -> OutboxReport:
+        async with self._database.read() as db:
+            mission = await managed_mission(db, slug, organiser)
+            rows = await db.execute(
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.mission_id == mission.id)
+                .group_by(OutboxMessage.status)
+            )
+            counts = {status.value: 0 for status in MailStatus} | {str(s): n for s, n in rows}
+            failures: Sequence[OutboxMessage] = list(await db.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.mission_id == mission.id, OutboxMessage.last_error.is_not(None))
+                .where(OutboxMessage.status != MailStatus.SENT)
+                .order_by(OutboxMessage.id)
+                .limit(100)
+            ))
+        return OutboxReport(counts, list(failures))

@@ -1,0 +1,156 @@
+"""Composing one outbox message: plain text and HTML from the same paragraphs, UTF-8
+headers, a stable Message-ID, and an iTIP calendar part that clients act on.
+
+Invitations go out as METHOD:REQUEST with the attendee already ACCEPTED and RSVP=FALSE:
+Gmail and Outlook add such an event to the calendar themselves (a PUBLISH attachment
+is only offered as a file to import), and an update with the same UID and a higher
+SEQUENCE moves the entry; METHOD:CANCEL removes it. Apple Mail handles all three.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from eventhub.calendar import EventStatus
+from eventhub.calendar.itip import ItipMethod, Party, render_itip
+from eventhub.calendar.links import webcal_url
+from eventhub.db.services.deliveries import Delivery
+from eventhub.db.services.feeds import calendar_event, registration_revision
+from eventhub.domain.mail import MailKind
+from eventhub.domain.programme import RegistrationStatus
+from eventhub.domain.time import with_offset
+from eventhub.domain.tokens import feed_token_for, manage_token_for
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    public_base: str
+    public_host: str
+    sender: str
+    secret_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    link: str | None = None
+
+
+class Composer:
+    def __init__(self, settings: MailSettings) -> None:
+        self._settings = settings
+
+    def compose(self, delivery: Delivery, now: datetime) -> EmailMessage:
+        attendee, mission = delivery.attendee, delivery.mission
+        manage = manage_token_for(self._settings.secret_key, attendee.id, attendee.manage_generation)
+        manage_url = f"{self._settings.public_base}/manage/{manage}"
+        feed_url = f"{self._settings.public_base}/feeds/{feed_token_for(manage, attendee.feed_generation)}/calendar.ics"
+        subject, paragraphs, method = self._content(delivery)
+        paragraphs += [
+            Paragraph("See and change your registrations:", manage_url),
+            Paragraph("Your personal calendar feed (subscribe once, it follows every change):", webcal_url(feed_url)),
+        ]
+
+        message = EmailMessage()
+        message["Subject"] = subject
+        message["From"] = Address(display_name=mission.organiser_name or mission.title, addr_spec=self._settings.sender)
+        message["To"] = Address(display_name=attendee.name, addr_spec=attendee.email)
+        if mission.contact_email:
+            message["Reply-To"] = mission.contact_email
+        message["Message-ID"] = f"<{delivery.message.message_key}@{self._settings.public_host}>"
+        message["Date"] = format_datetime(now)
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(_text(attendee.name, paragraphs, mission.title))
+        message.add_alternative(_html(attendee.name, paragraphs, mission.title), subtype="html")
+        if method is not None and delivery.session is not None:
+            ics = self._itip(delivery, method)
+            message.add_alternative(ics, maintype="text", subtype="calendar", params={"method": method.value})
+            message.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
+        return message
+
+    def _content(self, d: Delivery) -> tuple[str, list[Paragraph], ItipMethod | None]:
+        kind, session = d.message.kind, d.session
+        if kind == MailKind.MANAGE_LINK:
+            return (f"Your registration link for {d.mission.title}", [Paragraph(
+                "Someone (perhaps you) asked to register with this address. You are already registered; "
+                "use the link below to see or change your sessions. If it wasn't you, you can ignore this mail."
+            )], None)
+        if kind == MailKind.FEED_ROTATED:
+            return ("Your new calendar feed link", [Paragraph(
+                "Your personal calendar feed has a new address; the old one no longer works. "
+                "Subscribe again with the link below."
+            )], None)
+        assert session is not None
+        when = _when(session.starts_local, session.ends_local, session.timezone)
+        where = ", ".join(p for p in (session.venue.name, session.venue.address) if p) if session.venue else (session.online_url or "")
+        facts = [Paragraph(f"{session.title}\n{when}" + (f"\n{where}" if where else "")),
+                 Paragraph("Session details:", f"{self._settings.public_base}/missions/{d.mission.slug}/sessions/{session.id}")]
+        confirmed = d.registration is not None and d.registration.status == RegistrationStatus.CONFIRMED
+        waitlisted = d.registration is not None and d.registration.status == RegistrationStatus.WAITLISTED
+        if kind == MailKind.REGISTERED and waitlisted:
+            return (f"Waitlisted (#{d.waitlist_position}): {session.title}", [Paragraph(
+                f"The session is full; you are number {d.waitlist_position} on the waitlist. "
+                "When a seat frees up you move up automatically and we write to you."), *facts], None)
+        if kind == MailKind.REGISTERED:
+            return (f"Confirmed: {session.title}", [Paragraph("Your seat is confirmed."), *facts], ItipMethod.REQUEST)
+        if kind == MailKind.PROMOTED:
+            return (f"A seat opened up: {session.title}", [Paragraph(
+                "Good news: a seat freed up and you moved up from the waitlist. Your seat is confirmed."), *facts],
+                ItipMethod.REQUEST if confirmed else None)
+        if kind == MailKind.REGISTRATION_CANCELLED:
+            return (f"Registration cancelled: {session.title}", [Paragraph(
+                "Your registration for this session is cancelled."), *facts], ItipMethod.CANCEL)
+        if kind == MailKind.SESSION_CANCELLED:
+            return (f"Cancelled: {session.title}", [Paragraph(
+                "The organisers have cancelled this session. We are sorry for the change of plans."), *facts],
+                ItipMethod.CANCEL if confirmed else None)
+        return (f"Changed: {session.title}", [Paragraph(
+            "The details of a session you registered for have changed. The new details:"), *facts],
+            ItipMethod.REQUEST if confirmed else None)
+
+    def _itip(self, d: Delivery, method: ItipMethod) -> bytes:
+        assert d.session is not None
+        revision = registration_revision(d.registration) if d.registration is not None else 0
+        event = calendar_event(
+            d.session,
+            base=self._settings.public_base,
+            host=self._settings.public_host,
+            slug=d.mission.slug,
+            status=EventStatus.CANCELLED if method == ItipMethod.CANCEL else EventStatus.CONFIRMED,
+            sequence=d.session.sequence + revision,
+            last_modified=max(d.session.updated_at, d.registration.updated_at if d.registration else d.session.updated_at),
+        )
+        organizer = Party(d.mission.organiser_name or d.mission.title, d.mission.contact_email or self._settings.sender)
+        return render_itip(event, method, organizer, Party(d.attendee.name, d.attendee.email))
+
+
+def _when(starts: datetime, ends: datetime, zone: str) -> str:
+    start, end = with_offset(starts, zone), with_offset(ends, zone)
+    return f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M} ({zone}, UTC{start:%z})"
+
+
+def _text(name: str, paragraphs: list[Paragraph], signature: str) -> str:
+    parts = [f"Hello {name},"]
+    parts += [f"{p.text}\n{p.link}" if p.link else p.text for p in paragraphs]
+    parts.append(f"— {signature}")
+    return "\n\n".join(parts) + "\n"
+
+
+def _html(name: str, paragraphs: list[Paragraph], signature: str) -> str:
+    def block(p: Paragraph) -> str:
+        text = html.escape(p.text).replace("\n", "<br>")
+        if p.link:
+            link = html.escape(p.link, quote=True)
+            text += f'<br><a href="{link}">{link}</a>'
+        return f"<p>{text}</p>"
+
+    body = "".join(block(p) for p in paragraphs)
+    return (
+        f'<!DOCTYPE html><html lang="en"><body><p>Hello {html.escape(name)},</p>{body}'
+        f"<p>— {html.escape(signature)}</p></body></html>\n"
+    )

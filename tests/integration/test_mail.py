@@ -1,0 +1,271 @@
+"""Mail through the outbox to a real SMTP server (aiosmtpd, in this process): what arrives,
+what calendars do with it, and that nothing is lost or sent twice when things fail."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import re
+import socket
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from typing import Any
+
+import icalendar
+import pytest
+from aiosmtpd.controller import Controller
+from litestar.testing import AsyncTestClient
+
+from eventhub.db.database import Database
+from eventhub.domain.mail import LEASE
+from eventhub.services import Services
+from eventhub.settings import Settings
+from tests.conftest import FrozenClock
+
+SLUG = "riga-2026"
+
+
+class Inbox:
+    """An SMTP server's handler that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def inbox(smtp_port: int) -> Iterator[Inbox]:
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, smtp_port: int) -> Settings:
+    return replace(settings, smtp_url=f"smtp://127.0.0.1:{smtp_port}", mail_from="programme@events.example.org")
+
+
+@pytest.fixture
+def mailer(mail_settings: Settings, database: Database, clock: FrozenClock) -> Services:
+    """The sending side, as a separate process (or the cron command) would have it."""
+    return Services.build(mail_settings, database, clock)
+
+
+@pytest.fixture
+async def app_client(mail_settings: Settings, database: Database, clock: FrozenClock) -> AsyncIterator[AsyncTestClient]:
+    from eventhub.app import create_app
+
+    async with AsyncTestClient(app=create_app(mail_settings, clock=clock)) as client:
+        yield client
+
+
+@pytest.fixture
+async def session_id(app_client: AsyncTestClient, auth: dict[str, str], clock: FrozenClock) -> int:
+    clock.now = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    mission = {"slug": SLUG, "title": "Riga Digital Week", "host_country": "LV", "timezone": "Europe/Riga",
+               "starts_on": "2026-06-01", "ends_on": "2026-06-05", "status": "published",
+               "organiser_name": "Latvian IT Cluster", "contact_email": "info@example.lv"}
+    assert (await app_client.post("/api/missions", json=mission, headers=auth)).status_code == 201
+    venue = (await app_client.post(f"/api/missions/{SLUG}/venues", json={"name": "VEF Kvartāls", "address": "Brīvības gatve 214"}, headers=auth)).json()
+    session = await app_client.post(f"/api/missions/{SLUG}/sessions", headers=auth, json={
+        "title": "Export clinic", "kind": "workshop", "capacity": 1, "venue_id": venue["id"],
+        "starts_at": "2026-06-02T10:00", "ends_at": "2026-06-02T12:00"})
+    return int(session.json()["id"])
+
+
+async def register(client: AsyncTestClient, session_id: int, email_address: str, name: str) -> dict[str, Any]:
+    response = await client.post(f"/api/missions/{SLUG}/registrations",
+                                 json={"name": name, "email": email_address, "session_ids": [session_id]})
+    assert response.status_code in (201, 202), response.text
+    return response.json()
+
+
+def calendar_part(message: EmailMessage) -> icalendar.Calendar | None:
+    for part in message.walk():
+        if part.get_content_type() == "text/calendar":
+            return icalendar.Calendar.from_ical(part.get_content())
+    return None
+
+
+def links(message: EmailMessage) -> list[str]:
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    return re.findall(r"(?:https|webcal)://\S+", text)
+
+
+async def test_confirmation_mail_with_invitation_and_working_links(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox
+) -> None:
+    await register(app_client, session_id, "ira@example.lv", "Ira Raciņa")
+    assert await mailer.mail_sender.drain() == 1
+    [message] = inbox.messages
+    assert message["Subject"] == "Confirmed: Export clinic"
+    assert message["To"].addresses[0].display_name == "Ira Raciņa"
+    assert message["From"].addresses[0].addr_spec == "programme@events.example.org"
+    assert message["Reply-To"] == "info@example.lv"
+    assert re.fullmatch(r"<[0-9a-f-]{36}@events\.example\.org>", message["Message-ID"])
+    assert "Hello Ira Raciņa" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "<p>Hello Ira Raciņa,</p>" in message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+
+    calendar = calendar_part(message)
+    assert calendar is not None and calendar["METHOD"] == "REQUEST"
+    [event] = calendar.walk("VEVENT")
+    feed = icalendar.Calendar.from_ical((await app_client.get(f"/missions/{SLUG}/calendar.ics")).content)
+    [feed_event] = feed.walk("VEVENT")
+    assert event["UID"] == feed_event["UID"] and event["SEQUENCE"] == 0
+    assert "mailto:ira@example.lv" in str(event["ATTENDEE"]) and event["ATTENDEE"].params["RSVP"] == "FALSE"
+    assert "mailto:info@example.lv" in str(event["ORGANIZER"])
+    assert event.decoded("DTSTART").astimezone(UTC) == datetime(2026, 6, 2, 7, 0, tzinfo=UTC)
+
+    manage, webcal = links(message)[-2:]
+    token = manage.rsplit("/", 1)[1]
+    me = await app_client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json()["name"] == "Ira Raciņa"
+    feed_path = webcal.removeprefix("webcal://events.example.org")
+    assert (await app_client.get(feed_path)).status_code == 200
+
+
+async def test_waitlist_then_promotion_mail_updates_the_calendar(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, clock: FrozenClock
+) -> None:
+    first = await register(app_client, session_id, "first@example.org", "First")
+    await register(app_client, session_id, "second@example.org", "Second")
+    await mailer.mail_sender.drain()
+    [waitlisted] = inbox.to("second@example.org")
+    assert waitlisted["Subject"] == "Waitlisted (#1): Export clinic"
+    assert calendar_part(waitlisted) is None
+
+    clock.advance(minutes=5)
+    await app_client.delete(f"/api/me/registrations/{session_id}", headers={"Authorization": f"Bearer {first['manage_token']}"})
+    await mailer.mail_sender.drain()
+    cancelled = inbox.to("first@example.org")[-1]
+    assert calendar_part(cancelled)["METHOD"] == "CANCEL"  # type: ignore[index]
+    promoted = inbox.to("second@example.org")[-1]
+    assert promoted["Subject"] == "A seat opened up: Export clinic"
+    [event] = calendar_part(promoted).walk("VEVENT")  # type: ignore[union-attr]
+    assert event["SEQUENCE"] == 1 and event["STATUS"] == "CONFIRMED"
+
+
+async def test_moved_session_sends_an_update_and_cancelled_one_a_cancel(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, auth: dict[str, str], clock: FrozenClock
+) -> None:
+    await register(app_client, session_id, "ira@example.lv", "Ira Raciņa")
+    await mailer.mail_sender.drain()
+    invitation = calendar_part(inbox.messages[0]).walk("VEVENT")[0]  # type: ignore[union-attr]
+
+    clock.advance(hours=1)
+    await app_client.patch(f"/api/missions/{SLUG}/sessions/{session_id}", json={"starts_at": "2026-06-02T14:00", "ends_at": "2026-06-02T16:00"}, headers=auth)
+    await mailer.mail_sender.drain()
+    update = inbox.messages[-1]
+    assert update["Subject"] == "Changed: Export clinic"
+    [moved] = calendar_part(update).walk("VEVENT")  # type: ignore[union-attr]
+    assert moved["UID"] == invitation["UID"] and moved["SEQUENCE"] > invitation["SEQUENCE"]
+    assert moved.decoded("DTSTART").astimezone(UTC) == datetime(2026, 6, 2, 11, 0, tzinfo=UTC)
+
+    await app_client.post(f"/api/missions/{SLUG}/sessions/{session_id}/cancel", headers=auth)
+    await mailer.mail_sender.drain()
+    cancel = calendar_part(inbox.messages[-1])
+    assert cancel is not None and cancel["METHOD"] == "CANCEL"
+    [gone] = cancel.walk("VEVENT")
+    assert gone["UID"] == invitation["UID"] and gone["SEQUENCE"] > moved["SEQUENCE"] and gone["STATUS"] == "CANCELLED"
+
+
+async def test_existing_address_and_feed_rotation_are_mailed(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox
+) -> None:
+    answer = await register(app_client, session_id, "ira@example.lv", "Ira Raciņa")
+    await register(app_client, session_id, "IRA@example.lv", "Somebody")
+    rotated = await app_client.post("/api/me/feed-token", headers={"Authorization": f"Bearer {answer['manage_token']}"})
+    await mailer.mail_sender.drain()
+    subjects = [m["Subject"] for m in inbox.to("ira@example.lv")]
+    assert subjects == ["Confirmed: Export clinic", "Your registration link for Riga Digital Week", "Your new calendar feed link"]
+    manage_link = [link for link in links(inbox.messages[1]) if "/manage/" in link][0]
+    assert manage_link.endswith(answer["manage_token"])
+    assert rotated.json()["webcal_url"] in links(inbox.messages[2])
+
+
+async def test_smtp_outage_then_recovery_delivers_each_message_exactly_once(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, smtp_port: int, clock: FrozenClock, auth: dict[str, str]
+) -> None:
+    await register(app_client, session_id, "a@example.org", "A")
+    await register(app_client, session_id, "b@example.org", "B")
+    assert await mailer.mail_sender.drain() == 2  # nothing listens on the port yet: both fail
+    report = (await app_client.get(f"/api/missions/{SLUG}/outbox", headers=auth)).json()
+    assert report["counts"]["pending"] == 2 and report["counts"]["sent"] == 0
+    assert all("Error" in f["last_error"] or "refused" in f["last_error"].lower() for f in report["failures"])
+    assert await mailer.mail_sender.drain() == 0  # not due again before the backoff ends
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        clock.advance(minutes=2)
+        await mailer.mail_sender.drain()
+        clock.advance(hours=1)
+        await mailer.mail_sender.drain()
+    finally:
+        controller.stop()
+    assert sorted(str(m["To"]) for m in inbox.messages) == ["A <a@example.org>", "B <b@example.org>"]
+    report = (await app_client.get(f"/api/missions/{SLUG}/outbox", headers=auth)).json()
+    assert report["counts"]["sent"] == 2 and report["failures"] == []
+
+
+async def test_sender_dying_between_send_and_mark_duplicates_at_most_once_with_same_message_id(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, clock: FrozenClock
+) -> None:
+    await register(app_client, session_id, "ira@example.lv", "Ira Raciņa")
+    # The first sender claims and sends, then dies before marking the message sent.
+    [claimed] = await mailer.outbox.claim()
+    delivery = await mailer.outbox.delivery(claimed)
+    assert delivery is not None
+    from eventhub.mail.transport import SmtpTransport
+
+    composer = mailer.mail_sender._composer  # noqa: SLF001 - the same composer the dead sender used
+    await SmtpTransport(mailer.settings.smtp_url or "").send(composer.compose(delivery, clock()))
+    assert await mailer.mail_sender.drain() == 0  # still leased to the dead sender
+
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    assert await mailer.mail_sender.drain() == 1
+    assert await mailer.mail_sender.drain() == 0
+    assert len(inbox.messages) == 2
+    assert inbox.messages[0]["Message-ID"] == inbox.messages[1]["Message-ID"]
+
+
+async def test_two_senders_at_once_never_send_a_message_twice(
+    app_client: AsyncTestClient, session_id: int, mail_settings: Settings, database_url: str, inbox: Inbox,
+    clock: FrozenClock, auth: dict[str, str],
+) -> None:
+    await app_client.patch(f"/api/missions/{SLUG}/sessions/{session_id}", json={"capacity": None}, headers=auth)
+    for n in range(40):
+        await register(app_client, session_id, f"p{n}@example.org", f"Person {n}")
+    databases = [Database(database_url, lock_timeout_seconds=5) for _ in range(2)]
+    try:
+        senders = [Services.build(mail_settings, db, clock).mail_sender for db in databases]
+        handled = await asyncio.gather(*(s.drain(limit=5) for s in senders))
+    finally:
+        for db in databases:
+            await db.dispose()
+    ids = [m["Message-ID"] for m in inbox.messages]
+    assert sum(handled) == 40
+    assert len(ids) == len(set(ids)) == 40

@@ -53,11 +53,12 @@ class Outbox:
                 OutboxMessage.next_attempt_at <= now,
             )
             .order_by(OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
         )
+        async with self._database.read() as db:  # the common case, nothing due, takes no write lock
+            if await db.scalar(due.limit(1)) is None:
+                return []
         async with self._database.write() as db:
-            ids = list(await db.scalars(due))
+            ids = list(await db.scalars(due.limit(limit).with_for_update(skip_locked=True)))
             if ids:
                 await db.execute(
                     update(OutboxMessage)

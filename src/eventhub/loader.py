@@ -10,19 +10,14 @@ from typing import Any
 import msgspec
 
 from eventhub.api.schemas import (
-    CountryCode,
-    Email,
     LanguageTag,
-    Latitude,
     LongText,
-    Longitude,
     Minutes,
-    Name,
-    ShortText,
-    Slug,
+    MissionCreate,
+    PersonCreate,
     Title,
     Url,
-    ZoneName,
+    VenueCreate,
 )
 from eventhub.db.services.access import Organiser
 from eventhub.domain.errors import NotFound
@@ -37,37 +32,17 @@ class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     pass
 
 
-class FileMission(_Strict, kw_only=True):
-    slug: Slug
-    title: Title
-    summary: LongText = ""
-    host_city: ShortText = ""
-    host_country: CountryCode
-    timezone: ZoneName
-    starts_on: date
-    ends_on: date
-    organiser_name: ShortText = ""
-    contact_email: Email | None = None
-    funding_note: LongText = ""
+# The file's records are the API's request bodies, plus a `key` that other records refer to.
+class FileMission(MissionCreate, kw_only=True):
     status: MissionStatus = MissionStatus.PUBLISHED
 
 
-class FileVenue(_Strict, kw_only=True):
+class FileVenue(VenueCreate, kw_only=True):
     key: str
-    name: Name
-    address: LongText = ""
-    capacity: int | None = None
-    latitude: Latitude | None = None
-    longitude: Longitude | None = None
-    timezone: ZoneName | None = None
 
 
-class FilePerson(_Strict, kw_only=True):
+class FilePerson(PersonCreate, kw_only=True):
     key: str
-    name: Name
-    affiliation: ShortText = ""
-    role_title: ShortText = ""
-    email: Email | None = None
 
 
 class FileTravel(_Strict, kw_only=True):

@@ -8,6 +8,7 @@ from eventhub.db.database import Database
 from eventhub.db.services.access import Clock
 from eventhub.db.services.deliveries import Outbox
 from eventhub.db.services.feeds import Feeds
+from eventhub.db.services.idempotency import IdempotencyStore
 from eventhub.db.services.missions import Missions
 from eventhub.db.services.organisers import OrganiserTokens
 from eventhub.db.services.records import People, Venues
@@ -36,6 +37,7 @@ class Services:
     feeds: Feeds
     outbox: Outbox
     mail_sender: MailSender
+    idempotency: IdempotencyStore
     rate_limiter: RateLimiter | None
 
     @classmethod
@@ -62,6 +64,7 @@ class Services:
             rate_limiter=_rate_limiter(settings),
             outbox=(outbox := Outbox(database, clock)),
             mail_sender=MailSender(outbox, _composer(settings), transport or _transport(settings), clock),
+            idempotency=IdempotencyStore(database, clock, settings.secret_key),
         )
 
 

@@ -16,6 +16,10 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def load_secret_key() -> str:
     """EVENTHUB_SECRET_KEY, else a key kept in EVENTHUB_SECRET_KEY_FILE (made on first use).
 
@@ -59,6 +63,12 @@ class Settings:
     debug: bool = field(default_factory=lambda: _env("EVENTHUB_DEBUG", "0") == "1")
     """Litestar debug mode; never in production."""
 
+    allowed_hosts: list[str] = field(default_factory=lambda: _list("EVENTHUB_ALLOWED_HOSTS"))
+    """Host names the server answers to; empty means the public URL's host, localhost and 127.0.0.1."""
+
+    cors_origins: list[str] = field(default_factory=lambda: _list("EVENTHUB_CORS_ORIGINS"))
+    """Origins whose browser scripts may call the JSON API; none unless configured."""
+
     secret_key: str = field(default_factory=load_secret_key, repr=False)
     """Server secret from which attendees' manage tokens are derived (never logged)."""
 
@@ -78,6 +88,10 @@ class Settings:
     @property
     def public_host(self) -> str:
         return urlsplit(self.public_url).hostname or "localhost"
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        return self.allowed_hosts or sorted({self.public_host, "localhost", "127.0.0.1"})
 
     @property
     def sender_address(self) -> str:

@@ -18,7 +18,7 @@ from tests.conftest import FIXTURES
 
 
 def run(db_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EVENTHUB_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}"}
+    env = {**os.environ, "EVENTHUB_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "EVENTHUB_SECRET_KEY": "cli-test"}
     return subprocess.run(
         [sys.executable, "-m", "eventhub", *args], env=env, capture_output=True, text=True, timeout=120
     )
@@ -44,7 +44,10 @@ async def test_load_then_token_create_gives_a_working_scoped_token(db_file: Path
     assert token not in everything
     assert token_digest(token) in everything  # only the digest is stored
 
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{db_file}", registration_rate_limit="off")
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{db_file}", registration_rate_limit="off",
+        allowed_hosts=["testserver.local"], secret_key="cli-test", mail_sender=False,
+    )
     async with AsyncTestClient(app=create_app(settings)) as client:
         mission = (await client.get("/api/missions/lv-it-cluster-bishkek-2026")).json()
         assert mission["starts_on"] == "2027-02-01"

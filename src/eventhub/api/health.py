@@ -19,10 +19,14 @@ from eventhub.services import Services
     responses={503: ResponseSpec(data_container=Health, description="The database does not answer")},
 )
 async def health(services: NamedDependency[Services]) -> Response[Health]:
-    """200 when the database answers; 503 with the reason otherwise."""
+    """200 `ok` when the database reads and writes; 200 `degraded` when it only reads
+    (read-only, full); 503 when it cannot be reached."""
     try:
         async with services.database.read() as db:
             await db.execute(text("SELECT 1"))
+        writes = await services.database.check_writable()
     except (DatabaseBusy, DatabaseUnavailable, OSError):
-        return Response(Health(status="degraded", database="unavailable"), status_code=503)
+        return Response(Health(status="unavailable", database="unavailable"), status_code=503)
+    if writes != "ok":
+        return Response(Health(status="degraded", database=writes))
     return Response(Health(status="ok", database="ok"))

@@ -13,7 +13,7 @@ from eventhub.calendar.links import (
     webcal_url,
 )
 from eventhub.calendar.model import CalendarEvent, CalendarMeta, EventStatus
-from eventhub.calendar.render import PRODID, EventCache, render_calendar, render_event
+from eventhub.calendar.render import PRODID, EventCache, clear_zone_caches, render_calendar, render_event
 from eventhub.calendar.vtimezone import build_vtimezone
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "EventStatus",
     "SubscribeLinks",
     "build_vtimezone",
+    "clear_zone_caches",
     "google_subscribe_url",
     "outlook_office_subscribe_url",
     "outlook_subscribe_url",

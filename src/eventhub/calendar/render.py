@@ -10,18 +10,24 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, vText
+from icalendar.parser import Contentline
+from icalendar.parser_tools import to_unicode
+from icalendar.prop import vDDDTypes, vGeo, vInt, vUri
 
 from eventhub.calendar.model import CalendarEvent, CalendarMeta, EventStatus
+from eventhub.calendar.tzif import load_zone
 from eventhub.calendar.text import Text, TextList, clean
 from eventhub.calendar.vtimezone import build_vtimezone, current_rules_year
 
 PRODID = "-//eventhub//eventhub//EN"
 CANCELLED_PREFIX = "Cancelled: "
 _END = b"END:VCALENDAR\r\n"
+_FOLD_AT = 75  # octets: icalendar folds a line that reaches this length
 
 
 class EventCache:
@@ -70,35 +76,64 @@ class EventCache:
 
 
 def render_event(event: CalendarEvent) -> bytes:
-    """One VEVENT, folded, with CRLF line ends."""
+    """One VEVENT, folded, with CRLF line ends.
+
+    Every value is encoded by icalendar's own property types and every line folded by
+    icalendar, exactly as `Event.add(...)` and `Event.to_ical()` would; only the container
+    is left out: building an `Event` and walking it back out cost more than all the rest,
+    and gave not one byte more (tests/perf/test_render_equivalence.py checks the bytes).
+    """
     ZoneInfo(event.timezone)  # an unknown zone must fail here, not in a subscriber's client
     status = EventStatus(event.status)  # also accepts the plain string a caller may pass
     cancelled = status is EventStatus.CANCELLED
-    stamp = event.last_modified.astimezone(UTC).replace(microsecond=0)
-    vevent = Event()
-    vevent.add("UID", Text(event.uid))
-    vevent.add("DTSTAMP", stamp)
-    vevent.add("LAST-MODIFIED", stamp)
-    vevent.add("SEQUENCE", event.sequence)
-    vevent.add("DTSTART", event.starts_local.replace(microsecond=0), parameters={"TZID": event.timezone})
-    vevent.add("DTEND", event.ends_local.replace(microsecond=0), parameters={"TZID": event.timezone})
-    vevent.add("SUMMARY", Text(_summary(event.summary, cancelled)))
+    stamp = vDDDTypes(event.last_modified.astimezone(UTC).replace(microsecond=0))
+    lines = [
+        b"BEGIN:VEVENT",
+        _line("UID", Text(event.uid)),
+        _line("DTSTAMP", stamp),
+        _line("LAST-MODIFIED", stamp),
+        _line("SEQUENCE", vInt(event.sequence)),
+        _line("DTSTART", _local_time(event.starts_local, event.timezone)),
+        _line("DTEND", _local_time(event.ends_local, event.timezone)),
+        _line("SUMMARY", Text(_summary(event.summary, cancelled))),
+    ]
     if clean(event.description).strip():
-        vevent.add("DESCRIPTION", Text(event.description))
+        lines.append(_line("DESCRIPTION", Text(event.description)))
     if event.location and clean(event.location).strip():
-        vevent.add("LOCATION", Text(event.location))
+        lines.append(_line("LOCATION", Text(event.location)))
     if event.geo is not None:
         # "+ 0.0" turns -0.0 into 0.0: equal events (one cache key) must give equal bytes.
-        vevent.add("GEO", (event.geo[0] + 0.0, event.geo[1] + 0.0))
+        lines.append(_line("GEO", vGeo((event.geo[0] + 0.0, event.geo[1] + 0.0))))
     if event.categories:
-        vevent.add("CATEGORIES", TextList(event.categories))
-    vevent.add("STATUS", status.value)
+        lines.append(_line("CATEGORIES", TextList(event.categories)))
+    lines.append(_line("STATUS", vText(status.value)))
     if event.url:
-        vevent.add("URL", _uri(event.url))
+        lines.append(_line("URL", vUri(_uri(event.url))))
     # A cancelled session should no longer block the subscriber's time.
-    vevent.add("TRANSP", "TRANSPARENT" if cancelled else "OPAQUE")
-    data: bytes = vevent.to_ical(sorted=False)
-    return data
+    lines.append(_line("TRANSP", vText("TRANSPARENT" if cancelled else "OPAQUE")))
+    lines.append(b"END:VEVENT\r\n")
+    return b"\r\n".join(lines)
+
+
+def _local_time(wall: datetime, zone: str) -> vDDDTypes:
+    # As Event.add(name, wall, parameters={"TZID": zone}) makes it.
+    value = vDDDTypes(wall.replace(microsecond=0))
+    value.params["TZID"] = zone
+    return value
+
+
+def _line(name: str, value: Any) -> bytes:
+    """A content line as `Contentline.from_parts` writes it, folded by icalendar; a line
+    shorter than 75 octets comes out of the fold unchanged, so it skips the fold."""
+    parameters = getattr(value, "params", None)
+    written = to_unicode(parameters.to_ical(sorted=False)) if parameters else ""
+    text = f"{name};{written}:" if written else f"{name}:"
+    text += to_unicode(value.to_ical())
+    data = text.encode("utf-8")
+    if len(data) < _FOLD_AT:
+        return data
+    folded: bytes = Contentline(text).to_ical()
+    return folded
 
 
 def render_calendar(meta: CalendarMeta, events: Iterable[CalendarEvent], *, cache: EventCache | None = None) -> bytes:
@@ -176,4 +211,10 @@ def _start_order(event: CalendarEvent) -> tuple[datetime, str]:
     return local.astimezone(UTC), event.uid
 
 
-__all__ = ["CANCELLED_PREFIX", "PRODID", "EventCache", "render_calendar", "render_event"]
+def clear_zone_caches() -> None:
+    """Forget rendered VTIMEZONEs and parsed zone files (after tzdata changed)."""
+    _vtimezone_bytes.cache_clear()
+    load_zone.cache_clear()
+
+
+__all__ = ["CANCELLED_PREFIX", "PRODID", "EventCache", "clear_zone_caches", "render_calendar", "render_event"]

@@ -8,11 +8,12 @@ bounds every lock wait. Either way a wait that runs out surfaces as `DatabaseBus
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -25,13 +26,31 @@ class DatabaseBusy(Exception):
 
 
 class DatabaseUnavailable(Exception):
-    """The database cannot be reached (HTTP 503)."""
+    """The database cannot be reached, or cannot take writes right now (HTTP 503)."""
+
+
+def _sqlstate(error: DBAPIError) -> str:
+    return str(getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None) or "")
 
 
 def is_lock_timeout(error: DBAPIError) -> bool:
     text = str(error.orig).lower()
-    sqlstate = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
-    return sqlstate == "55P03" or "database is locked" in text or "lock timeout" in text
+    return _sqlstate(error) == "55P03" or "database is locked" in text or "lock timeout" in text
+
+
+# Connection exceptions (class 08), the server shutting down or starting (57P01-57P03),
+# out of disk or memory (53xxx), read-only transactions (25006); SQLite's equivalents.
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53", "25006")
+_UNAVAILABLE_SQLITE = ("readonly database", "disk is full", "unable to open database", "disk i/o error")
+
+
+def is_unavailable(error: DBAPIError) -> bool:
+    if error.connection_invalidated or isinstance(error.orig, (ConnectionError, OSError)):
+        return True
+    if _sqlstate(error).startswith(_UNAVAILABLE_STATES):
+        return True
+    text = str(error.orig).lower()
+    return any(fragment in text for fragment in _UNAVAILABLE_SQLITE) or "connection" in type(error.orig).__name__.lower()
 
 
 class Database:
@@ -76,11 +95,31 @@ class Database:
         except DBAPIError as error:
             if is_lock_timeout(error):
                 raise DatabaseBusy("The database is busy; try again in a moment.") from error
-            if error.connection_invalidated or isinstance(error.orig, (ConnectionError, OSError)):
-                raise DatabaseUnavailable("The database cannot be reached.") from error
+            if is_unavailable(error):
+                raise DatabaseUnavailable("The database is unavailable; try again in a moment.") from error
             raise
         except (ConnectionError, OSError) as error:
-            raise DatabaseUnavailable("The database cannot be reached.") from error
+            raise DatabaseUnavailable("The database is unavailable; try again in a moment.") from error
+
+    async def check_writable(self) -> str:
+        """'ok', 'read_only' or 'full': whether writes would go through right now."""
+        try:
+            async with self.write() as db:  # busy is fine: it means others are writing
+                if self.is_sqlite:
+                    version = await db.scalar(text("PRAGMA user_version"))
+                    await db.execute(text(f"PRAGMA user_version = {int(version or 0)}"))  # a write of nothing
+                    used = await db.scalar(text("PRAGMA page_count"))
+                    limit = await db.scalar(text("PRAGMA max_page_count"))
+                    if used is not None and limit is not None and used >= limit - 1:
+                        return "full"
+                elif await db.scalar(text("SHOW transaction_read_only")) == "on":
+                    return "read_only"
+        except DatabaseBusy:
+            return "ok"
+        except DatabaseUnavailable as error:
+            cause = str(error.__cause__).lower()
+            return "full" if "full" in cause or "space" in cause else "read_only"
+        return "ok"
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -92,7 +131,13 @@ def _configure_sqlite(engine: AsyncEngine, lock_timeout_seconds: float) -> None:
         # Take transaction control from the driver so that BEGIN is ours to write.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            # Switching to WAL is a write: a read-only database keeps its journal mode, is
+            # still read, and its writes answer 503 (DatabaseUnavailable).
+            if "readonly" not in str(error).lower():
+                raise
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout_seconds * 1000)}")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -230,3 +231,20 @@ class OutboxMessage(Timestamps, BigIntBase):
     lease_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class IdempotencyRecord(BigIntBase):
+    """A POST made with an Idempotency-Key: its fingerprint, and once done its answer
+    (encrypted: a registration's answer carries the attendee's tokens)."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("client", "key", name="uq_idempotency_client_key"),)
+
+    client: Mapped[str] = mapped_column(String(64))  # digest of who asked (token or address)
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # digest of method, path and body
+    completed: Mapped[bool] = mapped_column(default=False)
+    response: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    locked_until: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -29,6 +29,18 @@ def zone(name: str) -> ZoneInfo:
         ) from exc
 
 
+def reload_zone_rules() -> None:
+    """Forget cached zone rules (after tzdata was updated or substituted)."""
+    zone.cache_clear()
+    ZoneInfo.clear_cache()
+
+
+def instant_of(wall: datetime, zone_name: str) -> datetime:
+    """UTC instant of a stored wall time under the current rules, never refusing: a time
+    that new rules skip is read as zoneinfo reads it (shifted by the gap)."""
+    return wall.replace(tzinfo=zone(zone_name), fold=0).astimezone(UTC)
+
+
 def check_zone_name(name: str) -> str:
     zone(name)
     return name

@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from eventhub.db.database import DatabaseBusy, DatabaseUnavailable
 from eventhub.ratelimit import RateLimited
@@ -105,9 +105,17 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
         if isinstance(item, dict)
     ]
     detail = exc.detail if exc.detail and exc.detail != "Bad Request" else "The request is not valid."
-    if "Malformed JSON" in detail or "JSON is malformed" in detail:
-        return problem(400, "malformed_json", "The request body is not valid JSON.", instance=request.url.path)
+    if _is_malformed_json(detail):
+        return _malformed_json(request)
     return problem(422, "validation_error", detail, instance=request.url.path, errors=errors)
+
+
+def _is_malformed_json(detail: str) -> bool:
+    return "Malformed JSON" in detail or "JSON is malformed" in detail
+
+
+def _malformed_json(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    return problem(400, "malformed_json", "The request body is not valid JSON.", instance=request.url.path)
 
 
 def _field_name(item: dict[str, Any]) -> str:
@@ -119,7 +127,9 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     status = exc.status_code
     if status >= 500:
         return _server_error(request, exc)
-    code = _HTTP_CODES.get(status, "http_error")
+    if status == 400 and _is_malformed_json(exc.detail or ""):  # Litestar raises a plain 400 for it
+        return _malformed_json(request)
+    code = getattr(exc, "problem_code", None) or _HTTP_CODES.get(status, "http_error")
     detail = exc.detail or _TITLES.get(status, "Error")
     headers = dict(exc.headers or {})
     return problem(status, code, detail, instance=request.url.path, headers=headers or None)
@@ -147,6 +157,21 @@ def _integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Re
     )
 
 
+def _out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    # The last line of defence for a value the API let through and the database cannot hold:
+    # SQLite binds integers up to 2**63 - 1 (OverflowError beyond), PostgreSQL answers a
+    # data exception (SQLSTATE class 22). Any other database error stays a 500.
+    if isinstance(exc, DBAPIError):
+        state = str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+        if not state.startswith("22"):
+            return _server_error(request, exc)
+    logger.info("value out of range on %s: %s", request.url.path, type(exc).__name__)
+    return problem(
+        422, "value_out_of_range", "A value in the request is out of the range this service stores.",
+        instance=request.url.path,
+    )
+
+
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -164,6 +189,8 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     DatabaseBusy: _busy,
     DatabaseUnavailable: _busy,
     IntegrityError: _integrity_error,
+    DBAPIError: _out_of_range,
+    OverflowError: _out_of_range,
     RateLimited: _rate_limited,
     Exception: _server_error,
 }

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Request
+from litestar import HttpMethod, Request, Response
 from litestar.connection import ASGIConnection
-from litestar.handlers import BaseRouteHandler
 from litestar.di import Provide
+from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import PathParameter, QueryParameter
+from litestar.routes import HTTPRoute
+from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from eventhub.api.present import Presenter
-from eventhub.api.schemas import ConflictProblem, Problem
+from eventhub.api.schemas import MAX_ID, ConflictProblem, Problem
 from eventhub.db.services.access import Organiser
 from eventhub.domain.errors import AuthenticationRequired
+from eventhub.domain.tokens import FEED_TOKEN_PREFIX, MANAGE_TOKEN_PREFIX
 from eventhub.services import Services
+
+ATTENDEE_TOKEN_PREFIXES = (f"{MANAGE_TOKEN_PREFIX}_", f"{FEED_TOKEN_PREFIX}_")
 
 
 def provide_services(request: Request[Any, Any, Any]) -> Services:
@@ -40,7 +46,8 @@ async def provide_organiser(request: Request[Any, Any, Any]) -> Organiser | None
     if "organiser" in request.state:
         return request.state.organiser
     token = bearer_token(request)
-    if token is None:
+    if token is None or token.startswith(ATTENDEE_TOKEN_PREFIXES):
+        # An attendee's own token grants nothing here: what is public stays readable.
         return None
     services: Services = request.app.state.services
     return await services.organiser_tokens.authenticate(token)
@@ -62,6 +69,30 @@ async def organiser_only(connection: ASGIConnection[Any, Any, Any, Any], _handle
 
 ORGANISER_ONLY = [organiser_only]
 
+# A record id in a path or query: bounded like ids in bodies (schemas.Id), so that a value
+# no row can have is a 422 rather than a number the database driver cannot bind.
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
+
+
+async def answer_options(request: Request[Any, Any, Any]) -> Response[None] | None:
+    """before_request hook: answer OPTIONS with every method of the path.
+
+    Litestar 2's automatic OPTIONS handler lists only the methods of the handlers that were
+    registered with the first of them (litestar#4169, fixed in 3.0), so a controller with
+    GET and POST on one path answered `Allow: OPTIONS, POST`.
+    """
+    if request.method != HttpMethod.OPTIONS:
+        return None
+    template = request.scope.get("path_template")
+    methods = {
+        method
+        for route in request.app.routes
+        if isinstance(route, HTTPRoute) and route.path_format == template
+        for method in route.methods
+    }
+    return Response(None, status_code=HTTP_204_NO_CONTENT, headers={"Allow": ", ".join(sorted(methods))})
+
 
 DEPENDENCIES = {
     "services": Provide(provide_services, sync_to_thread=False),
@@ -70,19 +101,23 @@ DEPENDENCIES = {
 }
 
 _DESCRIPTIONS = {
+    400: "The request cannot be read (a body that is not valid JSON, a host this server does not serve)",
     401: "No organiser token, or one that is not valid",
     403: "The token is for another mission",
     404: "No such mission or record (or not visible to the caller)",
     409: "The change clashes with the current programme",
-    422: "A value breaks a rule (unknown zone, nonexistent local time, dates, references)",
+    413: "The body is larger than the server takes (64 KiB)",
+    422: "A value breaks a rule (a field or parameter out of its range, unknown zone, nonexistent local time, dates, references)",
     503: "The database is busy or unreachable; retry after Retry-After seconds",
 }
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the problem responses a route can give (503 is always possible)."""
+    """OpenAPI entries for the problem responses a route can give. 400 (an unreadable body,
+    a host this server does not serve) and 503 are always possible; Litestar would list its
+    own 400 as application/json, but eventhub answers problem+json."""
     specs = {}
-    for status in (*statuses, 503):
+    for status in (400, *statuses, 503):
         container = ConflictProblem if status == 409 else Problem
         specs[status] = ResponseSpec(
             data_container=container, description=_DESCRIPTIONS[status], media_type="application/problem+json"
@@ -91,4 +126,5 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
 
 
 READ = problems(404, 401)
-WRITE = problems(401, 403, 404, 422)
+READ_ONE = problems(401, 404, 422)  # 422: an id out of range
+WRITE = problems(401, 403, 404, 413, 422)

@@ -26,7 +26,7 @@ class MissionController(Controller):
         """Published missions; with an organiser token also the drafts it manages."""
         return [present.mission(m) for m in await services.missions.list(organiser)]
 
-    @post("/", guards=ORGANISER_ONLY, operation_id="createMission", responses=problems(401, 403, 409, 422))
+    @post("/", guards=ORGANISER_ONLY, operation_id="createMission", responses=problems(401, 403, 409, 413, 422))
     async def create_mission(
         self,
         data: JSONBody[MissionCreate],

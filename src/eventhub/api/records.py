@@ -6,14 +6,14 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from eventhub.api.deps import ORGANISER_ONLY, READ, WRITE, problems
+from eventhub.api.deps import ORGANISER_ONLY, READ, PathId, problems
 from eventhub.api.present import Presenter
 from eventhub.api.schemas import PersonCreate, PersonOut, PersonUpdate, VenueCreate, VenueOut, VenueUpdate
 from eventhub.db.services.access import Organiser
 from eventhub.services import Services
 
-CREATE = problems(401, 403, 404, 409, 422)
-DELETE = problems(401, 403, 404, 409)
+CREATE = problems(401, 403, 404, 409, 413, 422)
+DELETE = problems(401, 403, 404, 409, 422)
 
 
 class VenueController(Controller):
@@ -38,7 +38,7 @@ class VenueController(Controller):
 
     @patch("/{venue_id:int}", guards=ORGANISER_ONLY, operation_id="updateVenue", responses=CREATE)
     async def update_venue(
-        self, slug: FromPath[str], venue_id: FromPath[int], data: JSONBody[VenueUpdate], services: NamedDependency[Services],
+        self, slug: FromPath[str], venue_id: PathId, data: JSONBody[VenueUpdate], services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None], present: NamedDependency[Presenter],
     ) -> VenueOut:
         """Change a venue; its sessions keep their wall-clock times if its zone changes."""
@@ -47,7 +47,7 @@ class VenueController(Controller):
 
     @delete("/{venue_id:int}", guards=ORGANISER_ONLY, operation_id="deleteVenue", responses=DELETE)
     async def delete_venue(
-        self, slug: FromPath[str], venue_id: FromPath[int], services: NamedDependency[Services],
+        self, slug: FromPath[str], venue_id: PathId, services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
     ) -> None:
         """Delete a venue that no session uses."""
@@ -77,7 +77,7 @@ class PersonController(Controller):
 
     @patch("/{person_id:int}", guards=ORGANISER_ONLY, operation_id="updatePerson", responses=CREATE)
     async def update_person(
-        self, slug: FromPath[str], person_id: FromPath[int], data: JSONBody[PersonUpdate], services: NamedDependency[Services],
+        self, slug: FromPath[str], person_id: PathId, data: JSONBody[PersonUpdate], services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None], present: NamedDependency[Presenter],
     ) -> PersonOut:
         person = await services.people.update(slug, person_id, data.set_fields(), organiser)
@@ -85,7 +85,7 @@ class PersonController(Controller):
 
     @delete("/{person_id:int}", guards=ORGANISER_ONLY, operation_id="deletePerson", responses=DELETE)
     async def delete_person(
-        self, slug: FromPath[str], person_id: FromPath[int], services: NamedDependency[Services],
+        self, slug: FromPath[str], person_id: PathId, services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
     ) -> None:
         """Delete a person who is not on any session."""

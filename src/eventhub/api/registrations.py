@@ -14,7 +14,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
-from eventhub.api.deps import ORGANISER_ONLY, bearer_token, problems
+from eventhub.api.deps import ORGANISER_ONLY, PathId, bearer_token, problems
 from eventhub.api.present import Presenter
 from eventhub.api.schemas import (
     FeedTokenOut,
@@ -70,7 +70,7 @@ class RegistrationController(Controller):
             201: ResponseSpec(RegistrationAnswer, description="A new attendee: results, tokens and links"),
             200: ResponseSpec(RegistrationAnswer, description="Sessions added for the attendee of the manage token"),
             202: ResponseSpec(RegistrationAccepted, description="The address is registered already; its owner gets their link by mail"),
-            **problems(401, 404, 409, 422),
+            **problems(401, 404, 409, 413, 422),
             429: ResponseSpec(Problem, description="Too many registrations from this address", media_type="application/problem+json"),
         },
     )
@@ -111,11 +111,11 @@ class RegistrationController(Controller):
         return Response(rows)
 
     @delete("/{registration_id:int}", guards=ORGANISER_ONLY, operation_id="cancelRegistration",
-            responses=problems(401, 403, 404))
+            responses=problems(401, 403, 404, 422))
     async def cancel_registration(
         self,
         slug: FromPath[str],
-        registration_id: FromPath[int],
+        registration_id: PathId,
         services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
     ) -> None:
@@ -171,11 +171,11 @@ class MeController(Controller):
         return present.me(await services.registrations.me(token), token)
 
     @delete("/registrations/{session_id:int}", status_code=200, operation_id="cancelMyRegistration",
-            responses=ME_PROBLEMS)
+            responses=problems(401, 404, 422))
     async def cancel_mine(
         self,
         request: Request[Any, Any, Any],
-        session_id: FromPath[int],
+        session_id: PathId,
         services: NamedDependency[Services],
         present: NamedDependency[Presenter],
     ) -> MeOut:

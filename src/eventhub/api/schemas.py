@@ -30,14 +30,21 @@ ShortText = Annotated[str, Meta(max_length=200)]
 LongText = Annotated[str, Meta(max_length=20_000)]
 CountryCode = Annotated[str, Meta(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["KG"])]
 ZoneName = Annotated[str, Meta(min_length=1, max_length=64, description="IANA time zone", examples=["Asia/Bishkek"])]
-Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
-Url = Annotated[str, Meta(pattern=r"^https?://\S+$", max_length=500)]
+# Neither spaces nor control characters. Spelled out rather than `\s`, which means different
+# characters to Python (the validation) and to JSON Schema's ECMA regexes (the document).
+_VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\ufeff"
+Email = Annotated[str, Meta(pattern=rf"^{_VISIBLE}@]+@{_VISIBLE}@]+\.{_VISIBLE}@]+$", max_length=254)]
+Url = Annotated[str, Meta(pattern=rf"^https?://{_VISIBLE}]+$", max_length=500)]
 LanguageTag = Annotated[str, Meta(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35, examples=["en"])]
-Count = Annotated[int, Meta(ge=0, le=1_000_000)]
+# Litestar 2 leaves two kinds of constraint out of the OpenAPI document: a bound of 0 on an
+# optional field, and the constraints of a list's items. Its msgspec plugin copies the
+# keywords under `extra` of `extra_json_schema` into the document, so they are repeated there.
+Count = Annotated[int, Meta(ge=0, le=1_000_000, extra_json_schema={"extra": {"minimum": 0}})]
 Latitude = Annotated[float, Meta(ge=-90, le=90)]
 Longitude = Annotated[float, Meta(ge=-180, le=180)]
 Minutes = Annotated[int, Meta(ge=0, le=24 * 60)]
-Id = Annotated[int, Meta(ge=1)]
+MAX_ID = 2**53 - 1  # the largest integer every JSON client keeps exactly; ids are 64-bit in the database
+Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
 LocalDateTime = Annotated[
     str,
     Meta(
@@ -321,7 +328,14 @@ class RegistrationCreate(Input, kw_only=True):
     name: Name | None = None
     email: Email | None = None
     organisation: ShortText | None = None
-    session_ids: Annotated[list[Id], Meta(min_length=1, max_length=50)]
+    session_ids: Annotated[
+        list[Id],
+        Meta(
+            min_length=1,
+            max_length=50,
+            extra_json_schema={"extra": {"items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}},
+        ),
+    ]
 
 
 class SessionResultOut(msgspec.Struct, kw_only=True):

@@ -9,7 +9,7 @@ from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from eventhub.api.deps import ORGANISER_ONLY, READ, WRITE, problems
+from eventhub.api.deps import ORGANISER_ONLY, READ, READ_ONE, WRITE, PathId, QueryId, problems
 from eventhub.api.present import Presenter
 from eventhub.api.schemas import (
     ConflictOut,
@@ -24,7 +24,7 @@ from eventhub.db.services.sessions import SessionFilter
 from eventhub.domain.programme import SessionKind
 from eventhub.services import Services
 
-SCHEDULE = problems(401, 403, 404, 409, 422)
+SCHEDULE = problems(401, 403, 404, 409, 413, 422)
 AllowConflicts = Annotated[
     bool, QueryParameter(description="Save even if the session would conflict")
 ]
@@ -43,7 +43,7 @@ class SessionController(Controller):
         present: NamedDependency[Presenter],
         day: Annotated[date | None, QueryParameter(description="Local day in the mission's zone")] = None,
         kind: FromQuery[SessionKind | None] = None,
-        venue_id: FromQuery[int | None] = None,
+        venue_id: QueryId = None,
         language: FromQuery[str | None] = None,
     ) -> list[SessionOut]:
         """The programme in time order; drafts only for the mission's organisers."""
@@ -65,11 +65,11 @@ class SessionController(Controller):
         view = await services.sessions.create(slug, _fields(data), organiser, allow_conflicts=allow_conflicts)
         return present.session(view, slug)
 
-    @get("/{session_id:int}", operation_id="getSession", responses=READ)
+    @get("/{session_id:int}", operation_id="getSession", responses=READ_ONE)
     async def get_session(
         self,
         slug: FromPath[str],
-        session_id: FromPath[int],
+        session_id: PathId,
         services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
         present: NamedDependency[Presenter],
@@ -80,7 +80,7 @@ class SessionController(Controller):
     async def update_session(
         self,
         slug: FromPath[str],
-        session_id: FromPath[int],
+        session_id: PathId,
         data: JSONBody[SessionUpdate],
         services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
@@ -97,7 +97,7 @@ class SessionController(Controller):
     async def cancel_session(
         self,
         slug: FromPath[str],
-        session_id: FromPath[int],
+        session_id: PathId,
         services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
         present: NamedDependency[Presenter],

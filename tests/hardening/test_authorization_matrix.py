@@ -1,0 +1,509 @@
+"""Every route of the app, taken from its route table, against every kind of caller.
+
+The callers: nobody, an attendee (manage token as bearer), the same attendee's feed token,
+another attendee, an organiser of another mission, an organiser of this mission and one for
+all missions. Each cell answers as SPEC says: organiser calls 401 without an organiser
+token and 403 with another mission's, public reads 200 for all, /api/me 401 without a
+token and 404 for a token that is not a manage token, tokens in the path open only their
+own objects, and another attendee's objects are 404. Write routes get valid bodies, so a
+cell tests who may call, not what they send.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient
+
+from eventhub.api.schemas import MissionCreate
+from eventhub.app import create_app
+from eventhub.db.database import Database
+from eventhub.db.services.registrations import SignupRequest
+from eventhub.domain.programme import SessionKind, SpeakerRole
+from eventhub.loader import LOADER
+from eventhub.services import Services
+from eventhub.settings import Settings
+from tests.conftest import PUBLIC_URL, FrozenClock
+
+CSRF_COOKIE = "eventhub_csrf"
+ANSWER_PATH = "/registrations/answer"
+
+# --- the routes ---------------------------------------------------------------------------------
+
+# Not walked: the API documentation and static files, which are the same for everyone.
+EXCLUDED = {
+    "/schema", "/schema/swagger", "/schema/openapi.json", "/schema/oauth2-redirect.html", "/schema/{path}",
+    "/static/{file_path}",
+}
+
+
+def route_table(app: Litestar) -> list[tuple[str, str]]:
+    """(method, path) for every handler of every HTTP route, OPTIONS included."""
+    return sorted(
+        (method, route.path_format)
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+        for method in handler.http_methods
+    )
+
+
+def matrix_settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url, public_url=PUBLIC_URL, registration_rate_limit="off", redis_url=None,
+        secret_key="matrix-secret-not-for-production", smtp_url=None, mail_sender=False,
+        allowed_hosts=["testserver.local"],
+    )
+
+
+# Built only to read its route table (at collection time, so never connected).
+ALL_ROUTES = route_table(create_app(matrix_settings("sqlite+aiosqlite:///:memory:")))
+WALKED = [(method, path) for method, path in ALL_ROUTES if path not in EXCLUDED]
+CALLS = [route for route in WALKED if route[0] != "OPTIONS"]
+PATHS = sorted({path for _method, path in WALKED})
+
+
+# --- the callers --------------------------------------------------------------------------------
+
+ANONYMOUS, ATTENDEE, FEED, OTHER_ATTENDEE = "anonymous", "attendee", "feed token", "other attendee"
+OTHER_ORGANISER, ORGANISER, ALL_MISSIONS = "other mission's organiser", "this mission's organiser", "organiser of all"
+IDENTITIES = [ANONYMOUS, ATTENDEE, FEED, OTHER_ATTENDEE, OTHER_ORGANISER, ORGANISER, ALL_MISSIONS]
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(IDENTITIES, status)
+
+
+def organisers_only(success: int) -> dict[str, int]:
+    """SPEC: missing (or non-organiser) token 401, another mission's token 403."""
+    return {**everyone(401), OTHER_ORGANISER: 403, ORGANISER: success, ALL_MISSIONS: success}
+
+
+def attendee_only(success: int, *, other_attendee: int) -> dict[str, int]:
+    """/api/me: 401 without a token, 404 for any token that is not a manage token."""
+    return {**everyone(404), ANONYMOUS: 401, ATTENDEE: success, OTHER_ATTENDEE: other_attendee}
+
+
+# --- the world each route is walked in ----------------------------------------------------------
+
+SLUG, OTHER_SLUG = "bishkek-2026", "riga-2026"
+
+
+@dataclass
+class World:
+    """A published mission with a venue, a person and two sessions; attendee A registered
+    for the first, attendee B for the second; another mission with its own organiser."""
+
+    services: Services
+    client: AsyncTestClient
+    tokens: dict[str, str | None] = field(default_factory=dict)
+    ids: dict[str, Any] = field(default_factory=dict)
+    counter: itertools.count[int] = field(default_factory=itertools.count)
+
+    def unique(self) -> int:
+        return next(self.counter)
+
+    async def mission(self, slug: str) -> str:
+        fields = msgspec.convert({
+            "slug": slug, "title": f"Mission {slug}", "host_country": "KG", "timezone": "Asia/Bishkek",
+            "starts_on": "2026-12-07", "ends_on": "2026-12-11", "status": "published",
+        }, MissionCreate)
+        await self.services.missions.create(msgspec.structs.asdict(fields), LOADER)
+        return slug
+
+    async def venue(self) -> int:
+        return (await self.services.venues.create(SLUG, {"name": f"Venue {self.unique()}"}, LOADER)).id
+
+    async def person(self) -> int:
+        return (await self.services.people.create(SLUG, {"name": f"Person {self.unique()}"}, LOADER)).id
+
+    async def session(self, **fields: Any) -> int:
+        day = 7 + self.unique() % 5
+        body = {"title": f"Session {self.unique()}", "kind": SessionKind.WORKSHOP, "capacity": 20,
+                "starts_at": f"2026-12-{day:02d}T16:00", "ends_at": f"2026-12-{day:02d}T17:00", **fields}
+        return (await self.services.sessions.create(SLUG, body, LOADER, allow_conflicts=True)).session.id
+
+    async def attendee(self, session_id: int) -> tuple[str, str]:
+        """A new attendee registered for `session_id`: (manage token, feed token)."""
+        n = self.unique()
+        signup = SignupRequest(f"Attendee {n}", f"attendee{n}@example.org", "", [session_id])
+        outcome = await self.services.registrations.register(SLUG, signup, None)
+        assert outcome.manage_token and outcome.feed_token
+        return outcome.manage_token, outcome.feed_token
+
+    async def registration_id(self, session_id: int) -> int:
+        """Another attendee's new registration for `session_id` (for the organiser to cancel)."""
+        await self.attendee(session_id)
+        _mission, items, _attendees = await self.services.registrations.export(SLUG, LOADER)
+        return max(item.registration.id for item in items)
+
+    async def token_for(self, slug: str) -> str:
+        """An organiser token scoped to `slug` (made once per mission)."""
+        key = f"organiser:{slug}"
+        if key not in self.tokens:
+            self.tokens[key] = await self.services.organiser_tokens.create(f"organiser of {slug}", slug)
+        token = self.tokens[key]
+        assert token is not None
+        return token
+
+
+async def build_world(services: Services, client: AsyncTestClient) -> World:
+    world = World(services, client)
+    await world.mission(SLUG)
+    await world.mission(OTHER_SLUG)
+    world.ids["venue_id"] = await world.venue()
+    world.ids["other_venue_id"] = await world.venue()
+    world.ids["person_id"] = await world.person()
+    world.ids["s1"] = await world.session(
+        venue_id=world.ids["venue_id"], speakers=[(world.ids["person_id"], SpeakerRole.SPEAKER)],
+        starts_at="2026-12-08T10:00", ends_at="2026-12-08T11:00",
+    )
+    world.ids["s2"] = await world.session(starts_at="2026-12-08T14:00", ends_at="2026-12-08T15:00")
+    world.ids["manage"], world.ids["feed"] = await world.attendee(world.ids["s1"])
+    _mission, items, _attendees = await services.registrations.export(SLUG, LOADER)
+    world.ids["registration_id"] = items[0].registration.id
+    world.ids["other_manage"], _ = await world.attendee(world.ids["s2"])
+    world.tokens.update({
+        ANONYMOUS: None,
+        ATTENDEE: world.ids["manage"],
+        FEED: world.ids["feed"],
+        OTHER_ATTENDEE: world.ids["other_manage"],
+        OTHER_ORGANISER: await world.token_for(OTHER_SLUG),
+        ALL_MISSIONS: await services.organiser_tokens.create("organiser of all", None),
+    })
+    return world
+
+
+# --- what each route is called with and answers ---------------------------------------------------
+
+Params = dict[str, Any]
+Target = Callable[[World], Awaitable[Params]]
+Body = Callable[[World, Params], Any]
+
+
+async def the_mission(world: World) -> Params:
+    return {"slug": SLUG, "venue_id": world.ids["venue_id"], "person_id": world.ids["person_id"],
+            "session_id": world.ids["s1"], "registration_id": world.ids["registration_id"],
+            "feed_token": world.ids["feed"], "token": world.ids["manage"]}
+
+
+async def empty_mission(world: World) -> Params:
+    return {"slug": await world.mission(f"scratch-{world.unique()}")}
+
+
+async def unused_venue(world: World) -> Params:
+    return {"slug": SLUG, "venue_id": await world.venue()}
+
+
+async def unused_person(world: World) -> Params:
+    return {"slug": SLUG, "person_id": await world.person()}
+
+
+async def new_session(world: World) -> Params:
+    return {"slug": SLUG, "session_id": await world.session()}
+
+
+async def someones_registration(world: World) -> Params:
+    return {"slug": SLUG, "registration_id": await world.registration_id(world.ids["s2"])}
+
+
+async def my_new_registration(world: World) -> Params:
+    """Attendee A signs up for a new session: theirs to cancel, nobody else's."""
+    session_id = await world.session()
+    await world.services.registrations.register(SLUG, SignupRequest(None, None, None, [session_id]), world.ids["manage"])
+    return {"session_id": session_id}
+
+
+async def another_session(world: World) -> Params:
+    return {"token": world.ids["manage"], "session_id": world.ids["s2"]}
+
+
+async def new_attendee(world: World) -> Params:
+    token, feed = await world.attendee(world.ids["s2"])
+    return {"slug": SLUG, "token": token, "feed_token": feed, "session_id": world.ids["s2"]}
+
+
+def signup(world: World, _params: Params) -> dict[str, Any]:
+    n = world.unique()
+    return {"name": f"Signer {n}", "email": f"signer{n}@example.org", "session_ids": [world.ids["s2"]]}
+
+
+def signup_form(world: World, _params: Params) -> dict[str, str]:
+    n = world.unique()
+    return {"name": f"Form signer {n}", "email": f"form{n}@example.org", "organisation": ""}
+
+
+# Valid bodies for every route that takes one; None for those that take none.
+BODIES: dict[tuple[str, str], Body | None] = {
+    ("POST", "/api/missions"): lambda w, _: {
+        "slug": f"new-{w.unique()}", "title": "New mission", "host_country": "LV", "timezone": "Europe/Riga",
+        "starts_on": "2027-06-01", "ends_on": "2027-06-02",
+    },
+    ("PATCH", "/api/missions/{slug}"): lambda w, _: {"title": f"Renamed {w.unique()}"},
+    ("POST", "/api/missions/{slug}/venues"): lambda w, _: {"name": f"New venue {w.unique()}"},
+    ("PATCH", "/api/missions/{slug}/venues/{venue_id}"): lambda w, _: {"address": f"Chui Avenue {w.unique()}"},
+    ("POST", "/api/missions/{slug}/people"): lambda w, _: {"name": f"New person {w.unique()}"},
+    ("PATCH", "/api/missions/{slug}/people/{person_id}"): lambda w, _: {"affiliation": f"Cluster {w.unique()}"},
+    ("POST", "/api/missions/{slug}/sessions"): lambda w, _: {
+        "title": f"New session {w.unique()}", "kind": "seminar", "starts_at": "2026-12-10T09:00",
+        "ends_at": "2026-12-10T10:00",
+    },
+    ("PATCH", "/api/missions/{slug}/sessions/{session_id}"): lambda w, _: {"title": f"Renamed {w.unique()}"},
+    ("POST", "/api/missions/{slug}/sessions/{session_id}/cancel"): None,
+    ("PUT", "/api/missions/{slug}/travel-times"): lambda w, _: [
+        {"from_venue_id": w.ids["venue_id"], "to_venue_id": w.ids["other_venue_id"], "minutes": 25},
+    ],
+    ("POST", "/api/missions/{slug}/registrations"): signup,
+    ("POST", "/api/me/feed-token"): None,
+    ("POST", "/api/me/manage-token"): None,
+    # Pages: form bodies (the CSRF token is added by the walk).
+    ("POST", "/missions/{slug}/sessions/{session_id}"): signup_form,
+    ("POST", "/manage/{token}/registrations/{session_id}/cancel"): None,
+    ("POST", "/manage/{token}/feed-token"): None,
+    ("POST", "/manage/{token}/sessions/{session_id}/register"): None,
+}
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    expect: dict[str, int]
+    target: Target = the_mission
+    # Cells beyond the callers, made without a bearer token: (name, path values that
+    # replace the target's, status). Wrong tokens in the path, another attendee's objects.
+    wrong: tuple[tuple[str, Callable[[World], Params], int], ...] = ()
+
+
+def token_in_path(success: int, *, param: str = "token") -> Rule:
+    """Pages and feeds opened by a token in the path: whoever calls, the right token opens
+    them and a wrong one is 404 (the bearer header plays no part)."""
+    return Rule(everyone(success), wrong=(("a random token", lambda _w: {param: random_token()}, 404),))
+
+
+def random_token() -> str:
+    return f"ehm_{secrets.token_urlsafe(32)}"
+
+
+async def fresh_answer(world: World) -> Params:
+    return {"cookie": await answer_cookie(world)}
+
+
+PUBLIC = Rule(everyone(200))
+ORGANISER_READ = Rule(organisers_only(200))
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/health"): PUBLIC,
+    # missions
+    ("GET", "/api/missions"): PUBLIC,
+    ("POST", "/api/missions"): Rule({**organisers_only(201), ORGANISER: 403}),  # needs a token for all missions
+    ("GET", "/api/missions/{slug}"): PUBLIC,
+    ("PATCH", "/api/missions/{slug}"): Rule(organisers_only(200)),
+    ("DELETE", "/api/missions/{slug}"): Rule(organisers_only(204), empty_mission),
+    ("GET", "/api/missions/{slug}/outbox"): ORGANISER_READ,
+    # venues and people
+    ("GET", "/api/missions/{slug}/venues"): PUBLIC,
+    ("POST", "/api/missions/{slug}/venues"): Rule(organisers_only(201)),
+    ("PATCH", "/api/missions/{slug}/venues/{venue_id}"): Rule(organisers_only(200)),
+    ("DELETE", "/api/missions/{slug}/venues/{venue_id}"): Rule(organisers_only(204), unused_venue),
+    ("GET", "/api/missions/{slug}/people"): PUBLIC,
+    ("POST", "/api/missions/{slug}/people"): Rule(organisers_only(201)),
+    ("PATCH", "/api/missions/{slug}/people/{person_id}"): Rule(organisers_only(200)),
+    ("DELETE", "/api/missions/{slug}/people/{person_id}"): Rule(organisers_only(204), unused_person),
+    # sessions, travel, conflicts
+    ("GET", "/api/missions/{slug}/sessions"): PUBLIC,
+    ("POST", "/api/missions/{slug}/sessions"): Rule(organisers_only(201)),
+    ("GET", "/api/missions/{slug}/sessions/{session_id}"): PUBLIC,
+    ("PATCH", "/api/missions/{slug}/sessions/{session_id}"): Rule(organisers_only(200)),
+    ("POST", "/api/missions/{slug}/sessions/{session_id}/cancel"): Rule(organisers_only(200), new_session),
+    ("GET", "/api/missions/{slug}/travel-times"): PUBLIC,
+    ("PUT", "/api/missions/{slug}/travel-times"): Rule(organisers_only(200)),
+    ("GET", "/api/missions/{slug}/conflicts"): ORGANISER_READ,
+    # registrations: anyone signs up; a manage token as bearer adds to that attendee,
+    # any other token finds no attendee
+    ("POST", "/api/missions/{slug}/registrations"): Rule(
+        {**everyone(404), ANONYMOUS: 201, ATTENDEE: 200, OTHER_ATTENDEE: 200}
+    ),
+    ("GET", "/api/missions/{slug}/registrations"): ORGANISER_READ,
+    ("GET", "/api/missions/{slug}/registrations.csv"): ORGANISER_READ,
+    ("DELETE", "/api/missions/{slug}/registrations/{registration_id}"): Rule(
+        organisers_only(204), someones_registration
+    ),
+    # the attendee's own calls
+    ("GET", "/api/me"): Rule(attendee_only(200, other_attendee=200)),
+    ("DELETE", "/api/me/registrations/{session_id}"): Rule(
+        attendee_only(200, other_attendee=404), my_new_registration  # another attendee's registration: 404
+    ),
+    ("POST", "/api/me/feed-token"): Rule(attendee_only(200, other_attendee=200)),
+    ("POST", "/api/me/manage-token"): Rule(attendee_only(200, other_attendee=200)),
+    # feeds
+    ("GET", "/missions/{slug}/calendar.ics"): PUBLIC,
+    ("HEAD", "/missions/{slug}/calendar.ics"): PUBLIC,
+    ("GET", "/missions/{slug}/sessions/{session_id}/calendar.ics"): PUBLIC,
+    ("HEAD", "/missions/{slug}/sessions/{session_id}/calendar.ics"): PUBLIC,
+    ("GET", "/feeds/{feed_token}/calendar.ics"): token_in_path(200, param="feed_token"),
+    ("HEAD", "/feeds/{feed_token}/calendar.ics"): token_in_path(200, param="feed_token"),
+    # pages
+    ("GET", "/"): PUBLIC,
+    ("GET", "/missions/{slug}"): PUBLIC,
+    ("GET", "/missions/{slug}/sessions/{session_id}"): PUBLIC,
+    ("POST", "/missions/{slug}/sessions/{session_id}"): Rule(everyone(303)),
+    ("GET", "/registrations/check-email"): PUBLIC,
+    # opened by the cookie that the registration form's answer sets
+    ("GET", ANSWER_PATH): Rule(everyone(200), fresh_answer, wrong=(("without the cookie", lambda _w: {"cookie": None}, 404),)),
+    ("GET", "/manage/{token}"): token_in_path(200),
+    ("POST", "/manage/{token}/feed-token"): token_in_path(303),
+    ("POST", "/manage/{token}/sessions/{session_id}/register"): Rule(
+        everyone(303), another_session, wrong=(("a random token", lambda _w: {"token": random_token()}, 404),)
+    ),
+    ("POST", "/manage/{token}/registrations/{session_id}/cancel"): Rule(
+        everyone(303), new_attendee,
+        wrong=(
+            ("a random token", lambda _w: {"token": random_token()}, 404),
+            ("another attendee's registration", lambda w: {"token": w.ids["other_manage"], "session_id": w.ids["s1"]}, 404),
+        ),
+    ),
+}
+
+
+# --- the walk -------------------------------------------------------------------------------------
+
+
+CLOCK = FrozenClock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return CLOCK  # the app below is shared by the module's tests; so is its clock
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return matrix_settings(database_url)  # the services that build each world: as the app's
+
+
+@pytest.fixture(scope="module")
+async def matrix_client(database_url: str) -> AsyncIterator[AsyncTestClient]:
+    """One app per database for the whole walk (each test still starts from a wiped
+    database); https, as in production, so that the pages' Secure cookies come back."""
+    app = create_app(matrix_settings(database_url), clock=CLOCK)
+    async with AsyncTestClient(app=app, base_url="https://testserver.local") as client:
+        yield client
+
+
+@pytest.fixture
+async def world(services: Services, database: Database, matrix_client: AsyncTestClient) -> World:
+    return await build_world(services, matrix_client)
+
+
+def route_id(route: tuple[str, str]) -> str:
+    return f"{route[0]} {route[1]}"
+
+
+@pytest.mark.parametrize("route", CALLS, ids=route_id)
+async def test_every_caller_gets_the_answer_spec_gives(world: World, route: tuple[str, str]) -> None:
+    method, path = route
+    rule = RULES.get(route)
+    assert rule is not None, f"{method} {path} is a new route: say in RULES who may call it"
+    failures = []
+    for identity in IDENTITIES:
+        params = await rule.target(world)
+        status = await call(world, method, path, params, identity)
+        if status != rule.expect[identity]:
+            failures.append(f"{identity}: {status}, expected {rule.expect[identity]}")
+    for name, replaced, expected in rule.wrong:
+        params = {**await rule.target(world), **replaced(world)}
+        status = await call(world, method, path, params, ANONYMOUS)
+        if status != expected:
+            failures.append(f"{name}: {status}, expected {expected}")
+    assert not failures, f"{method} {path}:\n  " + "\n  ".join(failures)
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_options_is_answered_for_anyone_with_every_method_of_the_path(
+    matrix_client: AsyncTestClient, path: str
+) -> None:
+    methods = {m for m, p in ALL_ROUTES if p == path}
+    url = path.format(slug=SLUG, venue_id=1, person_id=1, session_id=1, registration_id=1,
+                      feed_token=random_token(), token=random_token())
+    for headers in ({}, {"Authorization": f"Bearer {random_token()}"}):
+        response = await matrix_client.options(url, headers=headers)
+        assert response.status_code == 204, response.text
+        assert set(response.headers["allow"].split(", ")) == methods, response.headers["allow"]
+
+
+async def bearer(world: World, identity: str, params: Params) -> dict[str, str]:
+    # This mission's organiser holds a token for the mission in the path (the walked one
+    # where the path names none).
+    token = await world.token_for(params.get("slug", SLUG)) if identity == ORGANISER else world.tokens[identity]
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def is_page(path: str) -> bool:
+    return not path.startswith(("/api/", "/feeds/", "/health")) and not path.endswith(".ics")
+
+
+async def call(world: World, method: str, path: str, params: Params, identity: str) -> int:
+    """One cell: the status `identity` gets for `method path` with `params` in the path."""
+    client = world.client
+    client.cookies.clear()  # cookies only where a cell sends them
+    headers = {"Accept": "text/html"} if is_page(path) else {}
+    headers.update(await bearer(world, identity, params))
+    if params.get("cookie"):
+        headers["Cookie"] = params["cookie"]
+    url = path.format(**params)
+    body_for = BODIES.get((method, path))
+    body = body_for(world, params) if body_for else None
+    if is_page(path) and method == "POST":  # a form, with the CSRF token a page would carry
+        headers.update(await csrf_headers(world))
+        response = await client.post(url, data=body, headers=headers, follow_redirects=False)
+    else:
+        response = await client.request(method, url, json=body, headers=headers, follow_redirects=False)
+    return response.status_code
+
+
+async def csrf_headers(world: World) -> dict[str, str]:
+    """The CSRF cookie a page sets, sent back as cookie and header, as a form page would."""
+    page = await world.client.get("/", headers={"Accept": "text/html"})
+    token = page.cookies.get(CSRF_COOKIE) or world.client.cookies.get(CSRF_COOKIE)
+    assert token, "pages set a CSRF cookie"
+    world.client.cookies.clear()
+    return {"Cookie": f"{CSRF_COOKIE}={token}", "X-CSRFToken": token}
+
+
+async def answer_cookie(world: World) -> str:
+    """Register through the form; the answer page is opened by the cookie it sets."""
+    form_path = f"/missions/{SLUG}/sessions/{world.ids['s2']}"
+    headers = {"Accept": "text/html", **await csrf_headers(world)}
+    response = await world.client.post(form_path, data=signup_form(world, {}), headers=headers, follow_redirects=False)
+    assert response.status_code == 303, response.text[:500]
+    cookies = [value.split(";", 1)[0] for key, value in response.headers.multi_items() if key == "set-cookie"]
+    world.client.cookies.clear()
+    return "; ".join(cookies)
+
+
+# --- the walk covers everything -----------------------------------------------------------------
+
+
+def test_only_documentation_and_static_files_are_left_out() -> None:
+    assert {path for _method, path in ALL_ROUTES if path in EXCLUDED} == EXCLUDED  # none stale
+    assert all(path == "/schema" or path.startswith(("/schema/", "/static/")) for path in EXCLUDED)
+
+
+def test_every_walked_route_has_a_rule() -> None:
+    walked = {route for route in WALKED if route[0] != "OPTIONS"}
+    assert walked <= set(RULES), f"routes without a rule: {sorted(walked - set(RULES))}"
+    assert set(RULES) <= walked, f"rules for routes that no longer exist: {sorted(set(RULES) - walked)}"
+
+
+def test_every_write_route_has_a_valid_body() -> None:
+    writes = {route for route in WALKED if route[0] in WRITE_METHODS}
+    assert writes == set(BODIES), f"missing: {sorted(writes - set(BODIES))}, stale: {sorted(set(BODIES) - writes)}"

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from litestar import Litestar
+from sqlalchemy.exc import DBAPIError
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.enums import ParamType
+from litestar.openapi.spec import (
+    Components,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Parameter,
+    Reference,
+    Schema,
+    SecurityScheme,
+)
 
 from eventhub import __version__
 from eventhub.api import schemas as schemas_module
-from eventhub.api.deps import DEPENDENCIES
+from eventhub.api.deps import DEPENDENCIES, answer_options
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
+from eventhub.api.idempotency import IdempotencyMiddleware
 from eventhub.api.missions import MissionController
 from eventhub.api.outbox import outbox_report
 from eventhub.api.present import Presenter
@@ -26,13 +39,17 @@ from eventhub.api.schemas import Input
 from eventhub.api.records import PersonController, VenueController
 from eventhub.api.registrations import MeController, RegistrationController, export_registrations_csv
 from eventhub.api.sessions import ProgrammeController, SessionController
-from eventhub.db.database import Database
+from eventhub.db.database import Database, DatabaseBusy, DatabaseUnavailable
+from eventhub.db.services.timezones import refresh_utc_index
 from eventhub.db.services.access import Clock
 from eventhub.db.services.sessions import UidFactory, random_uid
-from eventhub.errors import EXCEPTION_HANDLERS
+from eventhub.hardening import MAX_BODY_BYTES, api_headers, cors, trusted_hosts
 from eventhub.mail.transport import Transport
 from eventhub.services import Services
 from eventhub.settings import Settings
+
+logger = logging.getLogger("eventhub")
+from eventhub.web import build_web
 
 
 def system_clock() -> datetime:
@@ -50,9 +67,11 @@ def create_app(
     settings = settings or Settings()
     database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
     services = Services.build(settings, database, clock, new_uid, transport)
+    web = build_web(settings)
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        await _refresh_time_zones(services)
         sender = asyncio.create_task(services.mail_sender.run_forever()) if settings.mail_sender else None
         try:
             yield
@@ -80,9 +99,18 @@ def create_app(
             mission_feed,
             session_feed,
             personal_feed,
+            web.pages,
+            web.static,
         ],
         dependencies=DEPENDENCIES,
-        exception_handlers=EXCEPTION_HANDLERS,
+        before_request=answer_options,
+        # The API's problem+json handlers; a browser asking for an unknown page gets a page.
+        exception_handlers=web.exception_handlers,
+        template_config=web.templates,
+        before_send=[web.before_send, api_headers],
+        middleware=[trusted_hosts(settings), IdempotencyMiddleware()],
+        cors_config=cors(settings),
+        request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
         state=State({"services": services, "presenter": Presenter(settings.public_base)}),
         openapi_config=OpenAPIConfig(
@@ -95,18 +123,49 @@ def create_app(
                 security_schemes={"organiserToken": SecurityScheme(type="http", scheme="bearer")}
             ),
         ),
-        on_startup=[_document_closed_bodies],
+        on_startup=[_complete_openapi],
         debug=settings.debug,
     )
 
 
-def _document_closed_bodies(app: Litestar) -> None:
-    """Request bodies refuse unknown fields; say so in the OpenAPI document too."""
-    schemas = app.openapi_schema.components.schemas or {}
-    for name, schema in schemas.items():
+async def _refresh_time_zones(services: Services) -> None:
+    """tzdata may have changed since the last start: future sessions keep their wall time."""
+    try:
+        moved = await refresh_utc_index(services.database, services.clock)
+    except (DatabaseBusy, DatabaseUnavailable, DBAPIError) as error:  # another worker has it, or no schema yet
+        logger.warning("time zone refresh skipped: %s", error)
+        return
+    if moved:
+        logger.info("time zone rules changed: %d future session(s) moved in UTC", moved)
+
+
+def _complete_openapi(app: Litestar) -> None:
+    """What the generated document cannot know: request bodies refuse unknown fields, and
+    every API POST takes an Idempotency-Key (whose misuse answers 409 or 422)."""
+    document = app.openapi_schema
+    for name, schema in (document.components.schemas or {}).items():
         model = getattr(schemas_module, name, None)
         if isinstance(model, type) and issubclass(model, Input):
             schema.additional_properties = False
+    problem = OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))
+    for path, item in (document.paths or {}).items():
+        if item.post is None or not path.startswith("/api/") or IDEMPOTENCY_KEY_PARAMETER in (item.post.parameters or []):
+            continue
+        item.post.parameters = [*(item.post.parameters or []), IDEMPOTENCY_KEY_PARAMETER]
+        for status, description in (("409", "The Idempotency-Key is in use by a request still running"),
+                                    ("422", "The Idempotency-Key was used with a different request")):
+            if status not in (item.post.responses or {}):
+                item.post.responses = {**(item.post.responses or {}), status: OpenAPIResponse(
+                    description=description, content={"application/problem+json": problem})}
+
+
+IDEMPOTENCY_KEY_PARAMETER = Parameter(
+    name="Idempotency-Key",
+    param_in=ParamType.HEADER,
+    required=False,
+    schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=255),
+    description="Makes a retried POST safe: the first answer is replayed for 24 hours.",
+)
 
 
 def create_app_from_env() -> Litestar:

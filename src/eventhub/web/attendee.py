@@ -1,0 +1,99 @@
+"""What the attendee's own pages show (the answer page and the manage page).
+
+Only these pages carry the attendee's name, address and tokens; the headers that keep
+them out of caches, indexes and Referer headers are set by `eventhub.web.security`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from eventhub.api.present import Presenter
+from eventhub.api.schemas import MeOut, MeRegistration
+from eventhub.db.models import Mission
+from eventhub.db.services.registrations import AttendeeView
+from eventhub.db.services.sessions import SessionView
+from eventhub.domain.programme import SessionStatus
+from eventhub.domain.time import zone
+from eventhub.web.formatting import clock, short_day
+from eventhub.web.views import SessionCard, Subscribe, session_card, subscribe_box
+
+
+@dataclass(frozen=True, slots=True)
+class MyRegistration:
+    session_id: int
+    title: str
+    path: str
+    when: str
+    status: str  # confirmed | waitlisted | cancelled
+    status_text: str
+    waitlist_position: int | None
+    session_cancelled: bool
+    can_cancel: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeePage:
+    """The manage page and the answer page: the attendee's own data, shown only to them."""
+
+    me: MeOut
+    manage_url: str
+    manage_path: str
+    mission_title: str
+    mission_path: str
+    registrations: list[MyRegistration]
+    subscribe: Subscribe
+    can_add: list[SessionCard]  # sessions open for registration that the attendee is not in
+
+
+def my_registration(item: MeRegistration, mission: Mission) -> MyRegistration:
+    tz = zone(mission.timezone)
+    starts, ends = item.starts_at.astimezone(tz), item.ends_at.astimezone(tz)
+    session_cancelled = item.session_status == SessionStatus.CANCELLED
+    if item.status == "waitlisted":
+        text = f"On the waitlist, position {item.waitlist_position}"
+    elif item.status == "confirmed":
+        text = "Confirmed"
+    else:
+        text = "You cancelled"
+    if session_cancelled:
+        text = "Session cancelled by the organisers"
+    return MyRegistration(
+        session_id=item.session_id,
+        title=item.title,
+        path=f"/missions/{mission.slug}/sessions/{item.session_id}",
+        when=f"{short_day(starts.date())}, {clock(starts)}–{clock(ends)}",
+        status=item.status,
+        status_text=text,
+        waitlist_position=item.waitlist_position,
+        session_cancelled=session_cancelled,
+        can_cancel=item.status in ("confirmed", "waitlisted") and not session_cancelled,
+    )
+
+
+def attendee_page(
+    view: AttendeeView,
+    manage_token: str,
+    present: Presenter,
+    programme: Sequence[SessionView] = (),
+    now: datetime | None = None,
+) -> AttendeePage:
+    me = present.me(view, manage_token)
+    live = {r.session_id for r in me.registrations if r.status != "cancelled"}
+    cards = (
+        [session_card(present.session(v, view.mission.slug), view.mission, now) for v in programme]
+        if now
+        else []
+    )
+    return AttendeePage(
+        me=me,
+        manage_url=present.manage_url(manage_token),
+        manage_path=f"/manage/{manage_token}",
+        mission_title=view.mission.title,
+        mission_path=f"/missions/{view.mission.slug}",
+        registrations=[my_registration(item, view.mission) for item in me.registrations],
+        subscribe=subscribe_box(me.subscribe, private=True),
+        can_add=[c for c in cards if c.availability.can_register and c.id not in live],
+    )

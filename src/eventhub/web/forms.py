@@ -1,0 +1,71 @@
+"""The registration form: the same field rules as the JSON API, with one message per field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import msgspec
+
+from eventhub.api.schemas import Email, Name, ShortText
+from eventhub.db.services.registrations import SignupRequest
+
+NAME_MAX = 200
+EMAIL_MAX = 254
+ORGANISATION_MAX = 200
+
+
+@dataclass(slots=True)
+class RegistrationForm:
+    """What the browser posts (the CSRF field is read by the middleware)."""
+
+    name: str = ""
+    email: str = ""
+    organisation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FormState:
+    """Values to show again and errors keyed by field name ('' for the form as a whole)."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def field_errors(self) -> list[tuple[str, str]]:
+        return [(name, message) for name, message in self.errors.items() if name]
+
+
+def _fits(value: str, rule: object) -> bool:
+    # The API's Annotated types carry the rules (pattern, lengths); checking each field
+    # alone lets the page report every wrong field at once, next to the field.
+    try:
+        msgspec.convert(value, rule)
+    except msgspec.ValidationError:
+        return False
+    return True
+
+
+def validate(form: RegistrationForm, session_id: int) -> tuple[SignupRequest | None, FormState]:
+    values = {
+        "name": form.name.strip(),
+        "email": form.email.strip(),
+        "organisation": form.organisation.strip(),
+    }
+    errors: dict[str, str] = {}
+    if not values["name"]:
+        errors["name"] = "Enter your name."
+    elif not _fits(values["name"], Name):
+        errors["name"] = f"Your name can be at most {NAME_MAX} characters long."
+    if not values["email"]:
+        errors["email"] = "Enter your e-mail address."
+    elif len(values["email"]) > EMAIL_MAX:
+        errors["email"] = f"An e-mail address can be at most {EMAIL_MAX} characters long."
+    elif not _fits(values["email"], Email):
+        errors["email"] = "Enter an e-mail address in the form name@example.org."
+    if not _fits(values["organisation"], ShortText):
+        errors["organisation"] = f"The organisation can be at most {ORGANISATION_MAX} characters long."
+    state = FormState(values, errors)
+    if errors:
+        return None, state
+    request = SignupRequest(values["name"], values["email"], values["organisation"] or None, [session_id])
+    return request, state

@@ -1,0 +1,202 @@
+"""Page handlers: each asks the services once or twice, builds its view, renders a template."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from eventhub.api.present import Presenter
+from eventhub.api.registrations import registration_rate_limit
+from eventhub.db.services.registrations import AllSessionsRefused, Outcome, SignupOutcome, SignupRequest
+from eventhub.domain.programme import MissionStatus, SessionKind
+from eventhub.services import Services
+from eventhub.web import answer as answers
+from eventhub.web import attendee, views
+from eventhub.web.errors import ErrorPage, render_error
+from eventhub.web.forms import FormState, RegistrationForm, validate
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+FormBody = Annotated[RegistrationForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class ProgrammePages(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self, services: NamedDependency[Services]) -> Template:
+        missions = views.mission_list(await services.missions.list(None))
+        return Template("home.html", context={"missions": missions})
+
+    @get("/missions/{slug:str}", name="agenda")
+    async def agenda(
+        self,
+        slug: FromPath[str],
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+        kind: FromQuery[SessionKind | None] = None,
+    ) -> Template:
+        mission, sessions = await services.sessions.list(slug, None)
+        page = views.agenda_page(mission, sessions, present, services.clock(), kind)
+        return Template("agenda.html", context={"page": page})
+
+
+class SessionPages(Controller):
+    path = "/missions/{slug:str}/sessions/{session_id:int}"
+    include_in_schema = False
+
+    @get("/", name="session")
+    async def show(
+        self,
+        slug: FromPath[str],
+        session_id: FromPath[int],
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+    ) -> Template:
+        return await _session_template(services, present, slug, session_id, FormState())
+
+    @post("/", guards=[registration_rate_limit], name="register")
+    async def register(
+        self,
+        slug: FromPath[str],
+        session_id: FromPath[int],
+        data: FormBody,
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+    ) -> Response[Any]:
+        signup, form = validate(data, session_id)
+        if signup is None:
+            return await _session_template(services, present, slug, session_id, form, status=422)
+        try:
+            outcome = await services.registrations.register(slug, signup, None)
+        except AllSessionsRefused:
+            closed = FormState(form.values, {"": "Registration for this session has just closed."})
+            return await _session_template(services, present, slug, session_id, closed, status=409)
+        if outcome.outcome == Outcome.EXISTING_ADDRESS:
+            # The same neutral answer whoever owns the address: nothing about them is shown.
+            return Redirect(f"/registrations/check-email?mission={slug}", status_code=303)
+        assert outcome.manage_token is not None
+        return _to_answer(services, present, outcome, outcome.manage_token)
+
+
+async def _session_template(
+    services: Services, present: Presenter, slug: str, session_id: int, form: FormState, *, status: int = 200
+) -> Template:
+    mission = await services.missions.get(slug, None)
+    view = await services.sessions.get(slug, session_id, None)
+    page = views.session_page(mission, view, present, services.clock())
+    return Template("session.html", context={"page": page, "form": form}, status_code=status)
+
+
+def _to_answer(services: Services, present: Presenter, outcome: SignupOutcome, manage_token: str) -> Redirect:
+    answer = answers.Answer(
+        manage_token=manage_token,
+        session_ids=[r.session_id for r in outcome.results if r.status != "refused"],
+        codes={r.session_id: r.code for r in outcome.results if r.code},
+        warnings=[present.warning(w).message for w in outcome.warnings],
+        issued_at=int(services.clock().timestamp()),
+    )
+    cookie = Cookie(
+        key=answers.COOKIE,
+        value=answers.seal(answer, answers.signing_key(services.settings.secret_key)),
+        path=answers.PATH,
+        max_age=answers.MAX_AGE_SECONDS,
+        httponly=True,
+        secure=services.settings.public_url.startswith("https://"),
+        samesite="lax",
+    )
+    return Redirect(answers.PATH, status_code=303, cookies=[cookie])
+
+
+class RegistrationPages(Controller):
+    path = "/registrations"
+    include_in_schema = False
+
+    @get("/answer", name="answer")
+    async def answer(
+        self,
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+    ) -> Template:
+        key = answers.signing_key(services.settings.secret_key)
+        found = answers.unseal(request.cookies.get(answers.COOKIE), key, services.clock())
+        if found is None:
+            expired = ErrorPage(
+                404,
+                "Nothing to show here any more",
+                "This page shows a registration only for a few minutes after it is made. Your registration "
+                "is kept: use your manage link to see it.",
+            )
+            return render_error(request, expired)
+        view = await services.registrations.me(found.manage_token)
+        page = attendee.attendee_page(view, found.manage_token, present)
+        just = [
+            r for r in page.registrations if r.session_id in found.session_ids and r.status != "cancelled"
+        ]
+        return Template("answer.html", context={"page": page, "just": just, "answer": found})
+
+    @get("/check-email", name="check_email")
+    async def check_email(self, mission: FromQuery[str | None] = None) -> Template:
+        back = f"/missions/{mission}" if mission and SLUG.fullmatch(mission) else "/"
+        return Template("check_email.html", context={"back": back})
+
+
+class ManagePages(Controller):
+    """Everything under /manage/<token>: the access log redacts the token (eventhub.logs)."""
+
+    path = "/manage/{token:str}"
+    include_in_schema = False
+
+    @get("/", name="manage")
+    async def show(
+        self,
+        token: FromPath[str],
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+        cancelled: FromQuery[int | None] = None,
+        rotated: FromQuery[bool] = False,
+    ) -> Template:
+        view = await services.registrations.me(token)
+        programme = []
+        if view.mission.status == MissionStatus.PUBLISHED:
+            _, programme = await services.sessions.list(view.mission.slug, None)
+        page = attendee.attendee_page(view, token, present, programme, services.clock())
+        cancelled_title = next((r.title for r in page.registrations if r.session_id == cancelled), None)
+        return Template(
+            "manage.html",
+            context={"page": page, "token": token, "cancelled_title": cancelled_title, "rotated": rotated},
+        )
+
+    @post("/registrations/{session_id:int}/cancel", name="cancel")
+    async def cancel(
+        self, token: FromPath[str], session_id: FromPath[int], services: NamedDependency[Services]
+    ) -> Redirect:
+        await services.registrations.cancel_mine(token, session_id)
+        return Redirect(f"/manage/{token}?cancelled={session_id}", status_code=303)
+
+    @post("/sessions/{session_id:int}/register", guards=[registration_rate_limit], name="add_session")
+    async def add_session(
+        self,
+        token: FromPath[str],
+        session_id: FromPath[int],
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+    ) -> Redirect:
+        """Sign up for one more session as the attendee of this manage link."""
+        mission = (await services.registrations.me(token)).mission
+        outcome = await services.registrations.register(
+            mission.slug, SignupRequest(None, None, None, [session_id]), token
+        )
+        return _to_answer(services, present, outcome, token)
+
+    @post("/feed-token", name="rotate_feed")
+    async def rotate_feed(self, token: FromPath[str], services: NamedDependency[Services]) -> Redirect:
+        await services.registrations.rotate_feed_token(token)
+        return Redirect(f"/manage/{token}?rotated=true", status_code=303)

@@ -1,0 +1,82 @@
+"""The web layer's wiring, kept here so that app.py only plugs the pieces in."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Router
+from litestar.datastructures import CacheControlHeader
+from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from litestar.types import BeforeMessageSendHookHandler
+
+from eventhub.errors import EXCEPTION_HANDLERS
+from eventhub.settings import Settings
+from eventhub.web.errors import page_handlers, pages_for_browsers
+from eventhub.web.formatting import clock
+from eventhub.web.pages import ManagePages, ProgrammePages, RegistrationPages, SessionPages
+from eventhub.web.security import CSRF_FIELD, csrf_config, page_headers
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+@dataclass(frozen=True, slots=True)
+class Web:
+    pages: Router
+    static: Router
+    templates: TemplateConfig[JinjaTemplateEngine]
+    before_send: BeforeMessageSendHookHandler
+    exception_handlers: dict[type[Exception] | int, Any]
+    """App-level handlers: the API's, except that browsers asking for an unknown page get one."""
+
+
+def build_web(settings: Settings) -> Web:
+    pages = Router(
+        path="/",
+        route_handlers=[ProgrammePages, SessionPages, RegistrationPages, ManagePages],
+        # CSRF on the page routes only: API clients post JSON with bearer tokens and
+        # never see the cookie; feeds and static files stay cookie-free and cacheable.
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
+        exception_handlers=page_handlers(EXCEPTION_HANDLERS),
+        include_in_schema=False,
+    )
+    static = create_static_files_router(
+        path="/static",
+        directories=[STATIC],
+        cache_control=CacheControlHeader(max_age=86400, public=True),
+        include_in_schema=False,
+    )
+    handlers = {**EXCEPTION_HANDLERS, HTTPException: pages_for_browsers(EXCEPTION_HANDLERS[HTTPException])}
+    return Web(pages, static, TemplateConfig(instance=_engine()), page_headers, handlers)
+
+
+def _engine() -> JinjaTemplateEngine:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,  # a misspelt name fails the page tests instead of rendering blank
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["static"] = static_url
+    environment.globals["csrf_field"] = CSRF_FIELD
+    environment.filters["hhmm"] = clock
+    return JinjaTemplateEngine.from_environment(environment)
+
+
+@lru_cache(maxsize=32)
+def static_url(name: str) -> str:
+    """/static/<name>?v=<content hash>: cached for a day, yet a changed file is fetched at once."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"

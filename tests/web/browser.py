@@ -1,0 +1,192 @@
+"""A real server and Debian's Chromium, for the browser tests.
+
+The server is `eventhub serve` in its own process on a SQLite file, loaded with the
+Bishkek mission moved into the future; Chromium is driven by Playwright through
+`executable_path` (Playwright's own browser download is never used). Without Chromium
+the tests skip, unless EVENTHUB_REQUIRE_BROWSER=1 (as in CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eventhub.domain.time import next_monday
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("EVENTHUB_CHROMIUM", "/usr/bin/chromium"))
+REQUIRE_BROWSER = os.environ.get("EVENTHUB_REQUIRE_BROWSER") == "1"
+AXE = Path(os.environ.get("EVENTHUB_AXE", ROOT / "build/axe/node_modules/axe-core/axe.min.js"))
+SCREENSHOTS = Path(os.environ.get("EVENTHUB_SCREENSHOTS", ROOT / "build/screenshots"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def need(what: str, present: bool) -> None:
+    """Skip locally when a browser-test prerequisite is missing; fail where it is required."""
+    if present:
+        return
+    message = f"{what} is missing (CI installs it: see .ci/run)"
+    if REQUIRE_BROWSER:
+        pytest.fail(f"EVENTHUB_REQUIRE_BROWSER=1 but {message}")
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    base: str
+    slug: str
+    log: Path
+
+    def api(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(
+            self.base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+
+def run_server(workdir: Path) -> Iterator[Server]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTHUB_")}
+    env.update(
+        {
+            "EVENTHUB_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'eventhub.db'}",
+            "EVENTHUB_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "EVENTHUB_SECRET_KEY": "browser-test-secret",
+            "EVENTHUB_REGISTRATION_RATE_LIMIT": "off",
+            "EVENTHUB_MAIL_SENDER": "0",
+            "EVENTHUB_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+    )
+    command = [sys.executable, "-m", "eventhub"]
+    start = next_monday(date.today()) + timedelta(days=7)  # every session still open for sign-up
+    subprocess.run([*command, "db", "upgrade"], env=env, cwd=workdir, check=True, capture_output=True)
+    loaded = subprocess.run(
+        [*command, "load", str(FIXTURES / "bishkek-2026.json"), "--start", start.isoformat()],
+        env=env,
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    slug = loaded.stdout.strip().rsplit(" ", 1)[-1]
+    log = workdir / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*command, "serve", "--port", str(port)],
+            env=env,
+            cwd=workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_healthy(base, process, log)
+        yield Server(base, slug, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the server did not become healthy:\n{log.read_text()}")
+
+
+@dataclass
+class Problems:
+    """Console errors (CSP violations among them), uncaught script errors, and failed
+    subresources. A page's own 4xx status (a 404 page, a form with errors) is expected."""
+
+    messages: list[str] = field(default_factory=list)
+
+    def watch(self, page: Any) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.messages.append(str(error)))
+        page.on("response", self._response)
+
+    def _console(self, message: Any) -> None:
+        # Chromium logs every 4xx/5xx as "Failed to load resource"; _response sorts those out.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.messages.append(message.text)
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.messages.append(f"{response.status} for {response.url}")
+
+
+def check_accessibility(page: Any) -> None:
+    """axe-core inside the page: no serious or critical violation (WCAG 2.x A and AA rules)."""
+    need(f"axe-core ({AXE})", AXE.is_file())
+    # evaluate() runs through the DevTools protocol, which the page's CSP does not govern,
+    # so the check needs no exception to the policy the test is also checking.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    rules = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+    results = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", rules)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, "\n".join(serious)
+
+
+def check_fits(page: Any) -> None:
+    """Nothing scrolls sideways: the page works at the viewport's width."""
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the viewport"
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    path = SCREENSHOTS / f"{name}-{'phone' if width < 600 else 'desktop'}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -101,6 +101,7 @@ def settings(database_url: str) -> Settings:
         secret_key="test-secret-key-not-for-production",
         smtp_url=None,
         mail_sender=False,
+        allowed_hosts=["testserver.local", "127.0.0.1", "localhost"],
     )
 
 

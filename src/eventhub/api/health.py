@@ -26,7 +26,9 @@ async def health(services: NamedDependency[Services]) -> Response[Health]:
             await db.execute(text("SELECT 1"))
         writes = await services.database.check_writable()
     except (DatabaseBusy, DatabaseUnavailable, OSError):
-        return Response(Health(status="unavailable", database="unavailable"), status_code=503)
+        return Response(
+            Health(status="unavailable", database="unavailable"), status_code=503, headers={"Retry-After": "2"}
+        )
     if writes != "ok":
         return Response(Health(status="degraded", database=writes))
     return Response(Health(status="ok", database="ok"))

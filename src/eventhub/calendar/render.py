@@ -10,8 +10,8 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Any
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vText

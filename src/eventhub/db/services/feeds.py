@@ -5,26 +5,33 @@ Rendered bytes are cached per process under a key that contains the mission's ve
 (bumped by every programme change in the same transaction as the change), so every
 server process checks one row and serves its own cached bytes: correct with several
 processes, and nothing to invalidate by hand.
+
+A warm mission feed skips even that row for a moment: the version read last is trusted
+for VERSION_TRUST_SECONDS, unless this process committed anything since (then it is read
+again at once). So a change shows in this process's feeds at once, and in another
+process's within that bound; calendar clients poll every few minutes at best.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, event, select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.calendar import CalendarEvent, CalendarMeta, EventCache, EventStatus, render_calendar
 from eventhub.db.database import Database
-from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration
+from eventhub.db.models import Attendee, Mission, Person, ProgrammeSession, Registration, SessionSpeaker, Venue
 from eventhub.db.services.access import Clock, mission_not_found
 from eventhub.db.services.registrations import attendee_by_feed_token
-from eventhub.db.services.seats import waitlist_position
+from eventhub.db.services.seats import waitlist_positions
 from eventhub.domain.errors import NotFound
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionKind, SessionStatus
 
@@ -32,6 +39,17 @@ from eventhub.domain.programme import MissionStatus, RegistrationStatus, Session
 RENDER_REVISION = "1"
 PERSONAL_HISTORY = timedelta(days=30)  # keeps personal feeds small (Google drops feeds past 1 MB)
 PUBLIC_STATUSES = (SessionStatus.PUBLISHED, SessionStatus.CANCELLED)
+# How long a process serves a warm mission feed without reading the mission's version again.
+VERSION_TRUST_SECONDS = 0.25
+ROW_EVENTS = 20_000  # events kept per process for unchanged session rows (as many as EventCache keeps)
+
+_commits = 0  # commits seen in this process, by any engine: each one ends the trust above
+
+
+@event.listens_for(Engine, "commit")
+def _count_commit(_connection: Connection) -> None:
+    global _commits
+    _commits += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +64,27 @@ class RenderedFeed:
     body: bytes
     etag: str
     last_modified: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WarmFeed:
+    """The unfiltered mission feed as last validated, while that validation is trusted."""
+
+    etag: str
+    last_modified: datetime
+    filename: str
+    rendered: RenderedFeed | None
+    """The body at that version, if this process has rendered it (else the handler renders)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Trusted:
+    key: tuple[object, ...]
+    etag: str
+    last_modified: datetime
+    filename: str
+    read_at: float
+    commits: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,25 +125,46 @@ class Feeds:
         self._host = public_host
         self._events = EventCache()
         self._bodies = _Bodies()
+        self._trusted: dict[str, _Trusted] = {}  # slug -> the unfiltered feed's last validation
+        self._row_events: dict[tuple[object, ...], CalendarEvent] = {}  # (row, speakers, slug) -> event
 
     # --- the three feeds ------------------------------------------------------------------------
 
+    def warm_mission_feed(self, slug: str) -> WarmFeed | None:
+        """The unfiltered mission feed without any query, while its last validation is
+        trusted (see VERSION_TRUST_SECONDS); None means: ask `mission_feed`."""
+        trusted = self._trusted.get(slug)
+        if (
+            trusted is None
+            or trusted.commits != _commits
+            or time.monotonic() - trusted.read_at > VERSION_TRUST_SECONDS
+        ):
+            return None
+        return WarmFeed(trusted.etag, trusted.last_modified, trusted.filename, self._bodies.get(trusted.key))
+
     async def mission_feed(self, slug: str, where: FeedFilter) -> PreparedFeed:
+        commits, read_at = _commits, time.monotonic()
         async with self._database.read() as db:
             mission = await _public_mission(db, slug)
         key = ("mission", mission.id, where.kind, where.venue_id, where.language)
 
         async def load(db: AsyncSession, current: Mission) -> list[CalendarEvent]:
-            query = _public_sessions(current.id)
+            conditions = []
             if where.kind is not None:
-                query = query.where(ProgrammeSession.kind == where.kind)
+                conditions.append(ProgrammeSession.kind == where.kind)
             if where.venue_id is not None:
-                query = query.where(ProgrammeSession.venue_id == where.venue_id)
+                conditions.append(ProgrammeSession.venue_id == where.venue_id)
             if where.language is not None:
-                query = query.where(ProgrammeSession.language == where.language)
-            return [self._event(s, current.slug) for s in await db.scalars(query)]
+                conditions.append(ProgrammeSession.language == where.language)
+            return await self._public_events(db, current, conditions)
 
-        return self._prepare(mission, key, load, f"{slug}.ics", private=False)
+        prepared = self._prepare(mission, key, load, f"{slug}.ics", private=False)
+        if where == FeedFilter():
+            self._trusted[slug] = _Trusted(
+                self._versioned(key, mission.version), prepared.etag, prepared.last_modified, prepared.filename,
+                read_at, commits,
+            )
+        return prepared
 
     async def session_feed(self, slug: str, session_id: int) -> PreparedFeed:
         async with self._database.read() as db:
@@ -120,8 +180,7 @@ class Feeds:
             raise NotFound(f"No session {session_id} in this mission.", code="session_not_found")
 
         async def load(db: AsyncSession, current: Mission) -> list[CalendarEvent]:
-            sessions = await db.scalars(_public_sessions(current.id).where(ProgrammeSession.id == session_id))
-            return [self._event(s, current.slug) for s in sessions]
+            return await self._public_events(db, current, [ProgrammeSession.id == session_id])
 
         return self._prepare(mission, ("session", mission.id, session_id), load, f"{slug}-session-{session_id}.ics", private=False)
 
@@ -164,7 +223,7 @@ class Feeds:
         private: bool,
     ) -> PreparedFeed:
         def versioned(version: int) -> tuple[object, ...]:
-            return (*key, version, RENDER_REVISION, self._base)
+            return self._versioned(key, version)
 
         async def render() -> RenderedFeed:
             cached = self._bodies.get(versioned(mission.version))
@@ -181,7 +240,44 @@ class Feeds:
 
         return PreparedFeed(_etag(versioned(mission.version)), mission.updated_at, filename, private, render)
 
-    def _event(self, session: ProgrammeSession, slug: str, **overrides: Any) -> CalendarEvent:
+    async def _public_events(
+        self, db: AsyncSession, mission: Mission, conditions: list[ColumnElement[bool]]
+    ) -> list[CalendarEvent]:
+        """The mission's public sessions as events, in two queries whatever their number (the
+        sessions with their venue, then all their speakers), as plain rows, not ORM objects:
+        this is most of the cost of rebuilding a feed after one change. An unchanged row
+        gives the very event object it gave last time, whose rendering is cached."""
+        where = (ProgrammeSession.mission_id == mission.id, ProgrammeSession.status.in_(PUBLIC_STATUSES), *conditions)
+        rows = (await db.execute(
+            select(*_SessionRow.COLUMNS).outerjoin(Venue, Venue.id == ProgrammeSession.venue_id).where(*where)
+        )).all()
+        speakers: dict[int, list[tuple[str, str]]] = {}
+        if rows:
+            people = await db.execute(
+                select(SessionSpeaker.session_id, Person.name, Person.affiliation)
+                .join(Person, Person.id == SessionSpeaker.person_id)
+                .join(ProgrammeSession, ProgrammeSession.id == SessionSpeaker.session_id)
+                .where(*where)
+                .order_by(SessionSpeaker.session_id, SessionSpeaker.position)
+            )
+            for session_id, name, affiliation in people:
+                speakers.setdefault(session_id, []).append((name, affiliation))
+        events = []
+        for row in rows:
+            key = (tuple(row), tuple(speakers.get(row[0], ())), mission.slug)
+            event = self._row_events.get(key)
+            if event is None:
+                event = self._event(_SessionRow(*row, speakers=key[1]), mission.slug)
+                self._row_events[key] = event
+                if len(self._row_events) > ROW_EVENTS:
+                    del self._row_events[next(iter(self._row_events))]  # the oldest
+            events.append(event)
+        return events
+
+    def _versioned(self, key: tuple[object, ...], version: int) -> tuple[object, ...]:
+        return (*key, version, RENDER_REVISION, self._base)
+
+    def _event(self, session: ProgrammeSession | _SessionRow, slug: str, **overrides: Any) -> CalendarEvent:
         return calendar_event(session, base=self._base, host=self._host, slug=slug, **overrides)
 
     def _personal_event(
@@ -204,7 +300,7 @@ class Feeds:
 
 
 def calendar_event(
-    session: ProgrammeSession,
+    session: ProgrammeSession | _SessionRow,
     *,
     base: str,
     host: str,
@@ -247,7 +343,7 @@ def _etag(key: tuple[object, ...]) -> str:
     return '"' + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _description(session: ProgrammeSession, session_url: str) -> str:
+def _description(session: ProgrammeSession | _SessionRow, session_url: str) -> str:
     parts = [session.description.strip()] if session.description.strip() else []
     if session.speakers:
         people = [
@@ -261,12 +357,54 @@ def _description(session: ProgrammeSession, session_url: str) -> str:
     return "\n\n".join(parts)
 
 
-def _public_sessions(mission_id: int) -> Select[tuple[ProgrammeSession]]:
-    return (
-        select(ProgrammeSession)
-        .where(ProgrammeSession.mission_id == mission_id, ProgrammeSession.status.in_(PUBLIC_STATUSES))
-        .order_by(ProgrammeSession.starts_at_utc, ProgrammeSession.id)
+class _Person:
+    __slots__ = ("affiliation", "name")
+
+    def __init__(self, name: str, affiliation: str) -> None:
+        self.name = name
+        self.affiliation = affiliation
+
+
+class _Speaker:
+    __slots__ = ("person",)
+
+    def __init__(self, name: str, affiliation: str) -> None:
+        self.person = _Person(name, affiliation)
+
+
+class _Venue:
+    __slots__ = ("address", "latitude", "longitude", "name")
+
+    def __init__(self, name: str, address: str, latitude: float | None, longitude: float | None) -> None:
+        self.name, self.address, self.latitude, self.longitude = name, address, latitude, longitude
+
+
+class _SessionRow:
+    """What `calendar_event` reads of a session, from one row of a plain query."""
+
+    COLUMNS = (
+        ProgrammeSession.id, ProgrammeSession.uid, ProgrammeSession.sequence, ProgrammeSession.updated_at,
+        ProgrammeSession.starts_local, ProgrammeSession.ends_local, ProgrammeSession.timezone,
+        ProgrammeSession.title, ProgrammeSession.description, ProgrammeSession.online_url, ProgrammeSession.kind,
+        ProgrammeSession.status, ProgrammeSession.venue_id, Venue.name, Venue.address, Venue.latitude,
+        Venue.longitude,
     )
+    __slots__ = (
+        "description", "ends_local", "id", "kind", "online_url", "sequence", "speakers", "starts_local", "status",
+        "timezone", "title", "uid", "updated_at", "venue",
+    )
+
+    def __init__(
+        self, id: int, uid: str, sequence: int, updated_at: datetime, starts_local: datetime, ends_local: datetime,
+        timezone: str, title: str, description: str, online_url: str | None, kind: SessionKind,
+        status: SessionStatus, venue_id: int | None, venue_name: str | None, venue_address: str | None,
+        latitude: float | None, longitude: float | None, *, speakers: tuple[tuple[str, str], ...],
+    ) -> None:
+        self.id, self.uid, self.sequence, self.updated_at = id, uid, sequence, updated_at
+        self.starts_local, self.ends_local, self.timezone = starts_local, ends_local, timezone
+        self.title, self.description, self.online_url, self.kind, self.status = title, description, online_url, kind, status
+        self.venue = None if venue_id is None else _Venue(venue_name or "", venue_address or "", latitude, longitude)
+        self.speakers = [_Speaker(name, affiliation) for name, affiliation in speakers]
 
 
 async def _public_mission(db: AsyncSession, slug: str) -> Mission:
@@ -289,9 +427,8 @@ async def _personal_entries(
     latest: dict[int, tuple[Registration, ProgrammeSession]] = {}
     for registration, session in rows:
         latest[session.id] = (registration, session)  # a re-registration replaces the cancelled one
-    entries: list[tuple[Registration, ProgrammeSession, int | None]] = []
-    for registration, session in latest.values():
-        entries.append((registration, session, await waitlist_position(db, registration)))
+    positions = await waitlist_positions(db, (registration for registration, _ in latest.values()))
+    entries = [(registration, session, positions.get(registration.id)) for registration, session in latest.values()]
     entries.sort(key=lambda e: (e[1].starts_at_utc, e[1].id))
     return entries
 

@@ -17,7 +17,7 @@ from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration, TravelTime
 from eventhub.db.services.access import Clock, Organiser, managed_mission, mission_not_found
 from eventhub.db.services.outbox import enqueue
-from eventhub.db.services.seats import claim_seat, lock_session, release_seat, waitlist_position
+from eventhub.db.services.seats import claim_seat, lock_session, release_seat, waitlist_position, waitlist_positions
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
@@ -376,10 +376,7 @@ async def _attendee_view(db: AsyncSession, attendee: Attendee) -> AttendeeView:
         .where(Registration.attendee_id == attendee.id)
         .order_by(ProgrammeSession.starts_at_utc, Registration.id)
     ))
-    positions: dict[int, int] = {}
-    for registration, _ in rows:
-        if registration.status == RegistrationStatus.WAITLISTED:
-            positions[registration.id] = await waitlist_position(db, registration) or 0
+    positions = await waitlist_positions(db, (registration for registration, _ in rows))
     return AttendeeView(
         attendee, mission, [AttendeeRegistration(r, s, positions.get(r.id)) for r, s in rows]
     )

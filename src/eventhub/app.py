@@ -163,7 +163,7 @@ IDEMPOTENCY_KEY_PARAMETER = Parameter(
     name="Idempotency-Key",
     param_in=ParamType.HEADER,
     required=False,
-    schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=255),
+    schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$"),
     description="Makes a retried POST safe: the first answer is replayed for 24 hours.",
 )
 

@@ -69,7 +69,7 @@ def _free_port() -> int:
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
-        [sys.executable, "-m", "eventhub", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "eventhub", *args], check=False, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, f"eventhub {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result

@@ -5,8 +5,8 @@ services, as two workers would have) share one count. Time comes from the inject
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 

@@ -13,6 +13,10 @@ fi
 if [ ! -x .venv/bin/python ]; then
   make .venv/bin/eventhub
 fi
+if ! .venv/bin/python -c "import granian" 2>/dev/null; then
+  echo "==> installing the bench extra (granian, for the server comparison)"
+  .venv/bin/pip install --quiet -e '.[bench]'
+fi
 if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
   echo "PostgreSQL is not answering on 127.0.0.1:5432 (set BENCH_POSTGRES_URL, or --skip postgresql)" >&2
 fi

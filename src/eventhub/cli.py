@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import copy
-import importlib
-import logging
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 import uvicorn
-from granian import Granian
-from granian.constants import Interfaces, Loops
-from granian.log import LOGGING_CONFIG as GRANIAN_LOGGING
-from granian.log import LogLevels
-from litestar.types import ASGIApp
-from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from eventhub.app import create_app, system_clock
 from eventhub.db.database import Database
@@ -27,7 +18,7 @@ from eventhub.db.migrate import upgrade
 from eventhub.domain.errors import DomainError
 from eventhub.domain.time import next_monday
 from eventhub.loader import load_mission, read_mission_file
-from eventhub.logs import RedactTokens, redact, uvicorn_log_config
+from eventhub.logs import uvicorn_log_config
 from eventhub.services import Services
 from eventhub.settings import Settings
 
@@ -69,53 +60,19 @@ def serve(host: str, port: int, workers: int) -> None:
     run_server("eventhub.app:create_app_from_env", host=host, port=port, workers=workers)
 
 
-# --- the production server ---------------------------------------------------------------------
-
-SERVE_FACTORY = "EVENTHUB_SERVE_FACTORY"  # the app factory each worker builds (set by run_server)
-TRUSTED_PROXY = "127.0.0.1"  # a reverse proxy on this host: its X-Forwarded-For is believed
-
-
 def run_server(factory: str, *, host: str, port: int, workers: int) -> None:
-    """Granian, with `workers` processes, serving an app factory ("module:function");
-    bench/ runs its baselines through this too, so both sides of a comparison share a server.
+    """The production server for an app factory ("module:function"); bench/ runs its
+    baseline apps through this too, so that both sides of a comparison run on one server.
 
-    Granian rather than uvicorn: on this 2-core machine, side by side, it serves eventhub's
-    warm feeds and 304s 1.4 to 1.6 times as fast, the same bytes from a bare app 1.25 times
-    (bench/RESULTS.md, "Server choice").
-    What uvicorn did for us stays: the client address comes from X-Forwarded-For when the
-    proxy on this host sends it (rate limits count per client), a worker that dies is
-    started again, and access lines are logged with attendees' tokens redacted.
+    uvicorn: side by side with granian on this machine, granian was not steadily faster for
+    eventhub (bench/README.md, bench/RESULTS.md "Server choice"), and uvicorn already gives
+    what we need: the client address from the local proxy's X-Forwarded-For (rate limits
+    count per client), restarted workers, and access lines with attendees' tokens redacted.
     """
-    os.environ[SERVE_FACTORY] = factory
-    Granian(
-        "eventhub.cli:behind_proxy", factory=True, address=host, port=port, workers=workers,
-        interface=Interfaces.ASGI, loop=Loops.auto, respawn_failed_workers=True,
-        log_level=LogLevels.info, log_access=True, log_dictconfig=granian_log_config(),
-    ).serve()
-
-
-def behind_proxy() -> ASGIApp:
-    """Worker-side factory: the app of EVENTHUB_SERVE_FACTORY, seeing clients through the proxy."""
-    module, _, name = os.environ.get(SERVE_FACTORY, "eventhub.app:create_app_from_env").partition(":")
-    app: ASGIApp = getattr(importlib.import_module(module), name)()
-    return ProxyHeadersMiddleware(app, trusted_hosts=TRUSTED_PROXY)  # type: ignore[arg-type]
-
-
-class RedactAccessPaths(RedactTokens):
-    """`RedactTokens` for granian's access lines, whose arguments come as a mapping."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, Mapping):
-            record.args = {k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()}
-        return super().filter(record)
-
-
-def granian_log_config() -> dict[str, Any]:
-    config = copy.deepcopy(GRANIAN_LOGGING)
-    config.setdefault("filters", {})["redact_tokens"] = {"()": RedactAccessPaths}
-    for handler in config["handlers"].values():
-        handler.setdefault("filters", []).append("redact_tokens")
-    return config
+    uvicorn.run(
+        factory, factory=True, host=host, port=port, workers=workers,
+        proxy_headers=True, log_level="info", log_config=uvicorn_log_config(),
+    )
 
 
 @main.group()

@@ -164,7 +164,8 @@ async def feed_figures(database_url: str, runs: int) -> dict[str, Any]:
     from seed import seed_mission
 
     from eventhub.db.database import Database
-    from eventhub.db.services.feeds import FeedFilter, Feeds
+    from eventhub.db.services.feeds import Feeds
+    from eventhub.db.services.sessions import SessionFilter
 
     database = Database(database_url)
     try:
@@ -172,7 +173,7 @@ async def feed_figures(database_url: str, runs: int) -> dict[str, Any]:
         clock = lambda: datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
         async def one(feeds: Feeds) -> bytes:
-            prepared = await feeds.mission_feed(info.slug, FeedFilter())
+            prepared = await feeds.mission_feed(info.slug, SessionFilter())
             return (await prepared.render()).body
 
         colds, rebuilds = [], []

@@ -23,7 +23,8 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from eventhub.api.deps import PathId, QueryId, problems
-from eventhub.db.services.feeds import FeedFilter, PreparedFeed, WarmFeed
+from eventhub.db.services.feeds import PreparedFeed, WarmFeed
+from eventhub.db.services.sessions import SessionFilter
 from eventhub.domain.programme import SessionKind
 from eventhub.services import Services
 
@@ -112,7 +113,7 @@ async def mission_feed(
     download: Download = False,
 ) -> Response[bytes]:
     """Every published session of the mission (cancelled ones as STATUS:CANCELLED)."""
-    feed = await services.feeds.mission_feed(slug, FeedFilter(kind=kind, venue_id=venue_id, language=language))
+    feed = await services.feeds.mission_feed(slug, SessionFilter(kind=kind, venue_id=venue_id, language=language))
     return await respond(request, feed, download)
 
 

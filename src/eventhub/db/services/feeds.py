@@ -32,6 +32,7 @@ from eventhub.db.models import Attendee, Mission, Person, ProgrammeSession, Regi
 from eventhub.db.services.access import Clock, mission_not_found
 from eventhub.db.services.registrations import attendee_by_feed_token
 from eventhub.db.services.seats import waitlist_positions
+from eventhub.db.services.sessions import SessionFilter
 from eventhub.domain.errors import NotFound
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionKind, SessionStatus
 
@@ -50,13 +51,6 @@ _commits = 0  # commits seen in this process, by any engine: each one ends the t
 def _count_commit(_connection: Connection) -> None:
     global _commits
     _commits += 1
-
-
-@dataclass(frozen=True, slots=True)
-class FeedFilter:
-    kind: SessionKind | None = None
-    venue_id: int | None = None
-    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,24 +136,17 @@ class Feeds:
             return None
         return WarmFeed(trusted.etag, trusted.last_modified, trusted.filename, self._bodies.get(trusted.key))
 
-    async def mission_feed(self, slug: str, where: FeedFilter) -> PreparedFeed:
+    async def mission_feed(self, slug: str, where: SessionFilter) -> PreparedFeed:
         commits, read_at = _commits, time.monotonic()
         async with self._database.read() as db:
             mission = await _public_mission(db, slug)
-        key = ("mission", mission.id, where.kind, where.venue_id, where.language)
+        key = ("mission", mission.id, where)
 
         async def load(db: AsyncSession, current: Mission) -> list[CalendarEvent]:
-            conditions = []
-            if where.kind is not None:
-                conditions.append(ProgrammeSession.kind == where.kind)
-            if where.venue_id is not None:
-                conditions.append(ProgrammeSession.venue_id == where.venue_id)
-            if where.language is not None:
-                conditions.append(ProgrammeSession.language == where.language)
-            return await self._public_events(db, current, conditions)
+            return await self._public_events(db, current, where.conditions(current.timezone))
 
         prepared = self._prepare(mission, key, load, f"{slug}.ics", private=False)
-        if where == FeedFilter():
+        if where == SessionFilter():
             self._trusted[slug] = _Trusted(
                 self._versioned(key, mission.version), prepared.etag, prepared.last_modified, prepared.filename,
                 read_at, commits,

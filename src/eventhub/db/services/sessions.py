@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
@@ -44,10 +44,25 @@ class SessionView:
 
 @dataclass(frozen=True, slots=True)
 class SessionFilter:
-    day: date | None = None
+    """The filters of the session list and the mission feed."""
+
+    day: date | None = None  # a local day in the mission's zone
     kind: SessionKind | None = None
     venue_id: int | None = None
     language: str | None = None
+
+    def conditions(self, mission_zone: str) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if self.day is not None:
+            start, end = utc_bounds_of_day(self.day, mission_zone)
+            conditions += [ProgrammeSession.starts_at_utc >= start, ProgrammeSession.starts_at_utc < end]
+        if self.kind is not None:
+            conditions.append(ProgrammeSession.kind == self.kind)
+        if self.venue_id is not None:
+            conditions.append(ProgrammeSession.venue_id == self.venue_id)
+        if self.language is not None:
+            conditions.append(ProgrammeSession.language == self.language)
+        return conditions
 
 
 UidFactory = Callable[[], str]
@@ -68,18 +83,11 @@ class Sessions:
     ) -> tuple[Mission, list[SessionView]]:
         async with self._database.read() as db:
             mission = await visible_mission(db, slug, organiser)
-            query = _session_query(mission, organiser).order_by(
-                ProgrammeSession.starts_at_utc, ProgrammeSession.id
+            query = (
+                _session_query(mission, organiser)
+                .where(*where.conditions(mission.timezone))
+                .order_by(ProgrammeSession.starts_at_utc, ProgrammeSession.id)
             )
-            if where.day is not None:
-                start, end = utc_bounds_of_day(where.day, mission.timezone)
-                query = query.where(ProgrammeSession.starts_at_utc >= start, ProgrammeSession.starts_at_utc < end)
-            if where.kind is not None:
-                query = query.where(ProgrammeSession.kind == where.kind)
-            if where.venue_id is not None:
-                query = query.where(ProgrammeSession.venue_id == where.venue_id)
-            if where.language is not None:
-                query = query.where(ProgrammeSession.language == where.language)
             sessions = list(await db.scalars(query))
             counts = await seat_counts(db, [s.id for s in sessions])
         return mission, [SessionView(s, counts.get(s.id, SeatCount())) for s in sessions]

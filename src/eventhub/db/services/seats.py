@@ -70,10 +70,7 @@ async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, 
         updated_at=now,
     )
     db.add(registration)
-    enqueue(
-        db, MailKind.REGISTERED,
-        mission_id=locked.session.mission_id, attendee_id=attendee_id, session_id=locked.session.id, now=now,
-    )
+    _tell(db, MailKind.REGISTERED, locked, attendee_id, now)
     await db.flush()
     if status == RegistrationStatus.WAITLISTED:
         # The newest registration of a locked session: everyone waiting is ahead of it.
@@ -90,11 +87,7 @@ async def release_seat(
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.updated_at = now
-    enqueue(
-        db, MailKind.REGISTRATION_CANCELLED,
-        mission_id=locked.session.mission_id, attendee_id=registration.attendee_id,
-        session_id=locked.session.id, now=now,
-    )
+    _tell(db, MailKind.REGISTRATION_CANCELLED, locked, registration.attendee_id, now)
     await db.flush()
     return await promote_waitlist(db, locked, now) if was_confirmed else []
 
@@ -133,11 +126,7 @@ async def promote_waitlist(db: AsyncSession, locked: LockedSession, now: datetim
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
             registration.updated_at = now
-            enqueue(
-                db, MailKind.PROMOTED,
-                mission_id=locked.session.mission_id, attendee_id=registration.attendee_id,
-                session_id=locked.session.id, now=now,
-            )
+            _tell(db, MailKind.PROMOTED, locked, registration.attendee_id, now)
     return promoted
 
 
@@ -215,3 +204,8 @@ async def _count(db: AsyncSession, session_id: int, status: RegistrationStatus) 
         )
     )
     return int(count or 0)
+
+
+def _tell(db: AsyncSession, kind: MailKind, locked: LockedSession, attendee_id: int, now: datetime) -> None:
+    """Mail the attendee about their seat, in the transaction that moved it."""
+    enqueue(db, kind, mission_id=locked.session.mission_id, attendee_id=attendee_id, session_id=locked.session.id, now=now)

@@ -118,8 +118,8 @@ async def known(services: Services) -> dict[str, Any]:
     KNOWN.update(
         slug=slug,
         session_id=session_id,
-        venue_id=(await services.venues.list(slug, None))[-1].id,
-        person_id=(await services.people.list(slug, None))[-1].id,
+        venue_id=(await services.venues.list(slug, None))[1][-1].id,
+        person_id=(await services.people.list(slug, None))[1][-1].id,
         registration_id=registrations[0].registration.id,
         feed_token=outcome.feed_token,
     )

@@ -25,8 +25,8 @@ class VenueController(Controller):
         self, slug: FromPath[str], services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None], present: NamedDependency[Presenter],
     ) -> list[VenueOut]:
-        mission = await services.missions.get(slug, organiser)
-        return [present.venue(v, mission) for v in await services.venues.list(slug, organiser)]
+        mission, venues = await services.venues.list(slug, organiser)
+        return [present.venue(v, mission) for v in venues]
 
     @post("/", guards=ORGANISER_ONLY, operation_id="createVenue", responses=CREATE)
     async def create_venue(
@@ -64,8 +64,8 @@ class PersonController(Controller):
         organiser: NamedDependency[Organiser | None], present: NamedDependency[Presenter],
     ) -> list[PersonOut]:
         """Speakers, hosts and moderators; e-mail addresses only for the mission's organisers."""
-        people = await services.people.list(slug, organiser)
-        with_email = organiser is not None and bool(people) and organiser.may_manage(people[0].mission_id)
+        mission, people = await services.people.list(slug, organiser)
+        with_email = organiser is not None and organiser.may_manage(mission.id)
         return [present.person(p, with_email=with_email) for p in people]
 
     @post("/", guards=ORGANISER_ONLY, operation_id="createPerson", responses=CREATE)

@@ -28,11 +28,12 @@ class MissionRecords(Generic[Record]):
         self._database = database
         self._clock = clock
 
-    async def list(self, slug: str, organiser: Organiser | None) -> list[Record]:
+    async def list(self, slug: str, organiser: Organiser | None) -> tuple[Mission, list[Record]]:
+        """The mission (its zone, who manages it) and its records, in one read."""
         async with self._database.read() as db:
             mission = await visible_mission(db, slug, organiser)
             query = select(self.model).where(self.model.mission_id == mission.id).order_by(self.model.id)
-            return list(await db.scalars(query))
+            return mission, list(await db.scalars(query))
 
     async def create(self, slug: str, fields: Mapping[str, Any], organiser: Organiser | None) -> Record:
         async with self._database.write() as db:

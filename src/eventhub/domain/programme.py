@@ -78,12 +78,16 @@ def check_session_times(
     """A session ends after it starts and lies within the mission's (local) dates."""
     if ends_utc <= starts_utc:
         raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start", field="ends_at")
-    if starts_local.date() < mission_starts_on or ends_local.date() > mission_ends_on:
+    if not within_mission_dates(starts_local, ends_local, mission_starts_on, mission_ends_on):
         raise InvalidInput(
             f"The session must lie within the mission's dates, {mission_starts_on} to {mission_ends_on}.",
             code="outside_mission_dates",
             field="starts_at",
         )
+
+
+def within_mission_dates(starts_local: datetime, ends_local: datetime, starts_on: date, ends_on: date) -> bool:
+    return starts_on <= starts_local.date() and ends_local.date() <= ends_on
 
 
 def check_mission_dates(starts_on: date, ends_on: date) -> None:

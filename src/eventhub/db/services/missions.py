@@ -15,7 +15,7 @@ from eventhub.db.services.access import Clock, Organiser, managed_mission, requi
 from eventhub.db.services.registrations import mission_has_registrations
 from eventhub.db.services.sessions import rezone
 from eventhub.domain.errors import Forbidden, InvalidInput, StateConflict
-from eventhub.domain.programme import MissionStatus, check_mission_dates
+from eventhub.domain.programme import MissionStatus, check_mission_dates, within_mission_dates
 from eventhub.domain.time import check_zone_name
 
 
@@ -91,7 +91,7 @@ def _check_fields(fields: Mapping[str, Any]) -> None:
 async def _check_sessions_within(db: AsyncSession, mission: Mission) -> None:
     sessions = await db.scalars(select(ProgrammeSession).where(ProgrammeSession.mission_id == mission.id))
     for session in sessions:
-        if session.starts_local.date() < mission.starts_on or session.ends_local.date() > mission.ends_on:
+        if not within_mission_dates(session.starts_local, session.ends_local, mission.starts_on, mission.ends_on):
             raise InvalidInput(
                 f"Session {session.id} ({session.title!r}) would fall outside the new dates.",
                 code="sessions_outside_dates",

@@ -140,9 +140,10 @@ class Sessions:
         now = self._clock()
         async with self._database.write() as db:
             mission = await managed_mission(db, slug, organiser, lock=True)
-            session = await _managed_session(db, mission, session_id)
-            locked = await lock_session(db, session.id, mission.id)
-            assert locked is not None and locked.session is session
+            locked = await lock_session(db, session_id, mission.id)
+            if locked is None:
+                raise _session_not_found(session_id)
+            session = await _with_relations(db, locked.session)
             before = calendar_facts(session)
             await _apply(db, mission, session, changes, now)
             await db.flush()
@@ -228,15 +229,11 @@ def _session_not_found(session_id: int) -> NotFound:
     return NotFound(f"No session {session_id} in this mission.", code="session_not_found")
 
 
-async def _managed_session(db: AsyncSession, mission: Mission, session_id: int) -> ProgrammeSession:
-    session = await db.scalar(
-        select(ProgrammeSession)
-        .where(ProgrammeSession.id == session_id, ProgrammeSession.mission_id == mission.id)
-        .with_for_update(of=ProgrammeSession)
-    )
-    if session is None:
-        raise _session_not_found(session_id)
-    return session
+async def _with_relations(db: AsyncSession, session: ProgrammeSession) -> ProgrammeSession:
+    """The locked session again, with its venue and speakers loaded for editing."""
+    return await db.scalar(
+        select(ProgrammeSession).where(ProgrammeSession.id == session.id).execution_options(populate_existing=True)
+    ) or session
 
 
 def calendar_facts(session: ProgrammeSession) -> CalendarFacts:

@@ -150,18 +150,18 @@ class Presenter:
         )
 
     def registration_answer(self, outcome: SignupOutcome) -> RegistrationAnswer:
-        assert outcome.attendee is not None
+        assert outcome.attendee_id is not None
         answer = RegistrationAnswer(
             results=[_result(r) for r in outcome.results],
             warnings=[self.warning(w) for w in outcome.warnings],
-            attendee_id=outcome.attendee.id,
+            attendee_id=outcome.attendee_id,
         )
         if outcome.manage_token is not None and outcome.feed_token is not None:
             answer.manage_token = outcome.manage_token
             answer.manage_url = self.manage_url(outcome.manage_token)
             answer.feed_url = self.feed_url(outcome.feed_token)
             answer.webcal_url = webcal_url(answer.feed_url)
-            answer.subscribe = self.subscribe(answer.feed_url, f"My programme: {outcome.mission.title}")
+            answer.subscribe = self.subscribe(answer.feed_url, f"My programme: {outcome.mission_title}")
         return answer
 
     @staticmethod

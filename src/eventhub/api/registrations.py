@@ -14,7 +14,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
-from eventhub.api.deps import ORGANISER_ONLY, PathId, bearer_token, problems
+from eventhub.api.deps import ORGANISER_ONLY, PathId, bearer_token, problems, provide_presenter
 from eventhub.api.present import Presenter
 from eventhub.api.schemas import (
     FeedTokenOut,
@@ -80,13 +80,15 @@ class RegistrationController(Controller):
         slug: FromPath[str],
         data: JSONBody[RegistrationCreate],
         services: NamedDependency[Services],
-        present: NamedDependency[Presenter],
     ) -> Response[Any]:
         """Register for one or more sessions: a result per session, warnings for clashes.
 
         201 for a new attendee (with the manage token, shown only here), 200 with a
         manage token as bearer, 202 when the address exists (nothing is revealed or changed),
         409 when every session is refused (nothing is stored)."""
+        # One dependency only: Litestar resolves two or more in a task group, a cost that
+        # shows on this path in a registration rush (bench/README.md).
+        present = provide_presenter(request)
         signup = SignupRequest(data.name, data.email, data.organisation, data.session_ids)
         outcome = await services.registrations.register(slug, signup, bearer_token(request))
         if outcome.outcome == Outcome.EXISTING_ADDRESS:

@@ -6,9 +6,6 @@ no I/O beyond reading tz data, no clock. Every time comes in as data.
 
 from eventhub.calendar.links import (
     SubscribeLinks,
-    google_subscribe_url,
-    outlook_office_subscribe_url,
-    outlook_subscribe_url,
     subscribe_links,
     webcal_url,
 )
@@ -25,9 +22,6 @@ __all__ = [
     "SubscribeLinks",
     "build_vtimezone",
     "clear_zone_caches",
-    "google_subscribe_url",
-    "outlook_office_subscribe_url",
-    "outlook_subscribe_url",
     "render_calendar",
     "render_event",
     "subscribe_links",

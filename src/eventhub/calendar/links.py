@@ -25,40 +25,28 @@ class SubscribeLinks:
 
 def webcal_url(https_url: str) -> str:
     """The same feed with the webcal scheme, e.g. webcal://host/missions/x/calendar.ics."""
-    parts = _checked(https_url)
-    return urlunsplit(("webcal", parts.netloc, parts.path, parts.query, ""))
-
-
-def google_subscribe_url(feed_url: str) -> str:
-    # Google's cid takes the webcal form; the whole URL is one query value, so
-    # every reserved character in it is percent-encoded.
-    return _GOOGLE + quote(webcal_url(feed_url), safe="")
-
-
-def outlook_subscribe_url(feed_url: str, name: str) -> str:
-    return _addfromweb(_OUTLOOK_LIVE, feed_url, name)
-
-
-def outlook_office_subscribe_url(feed_url: str, name: str) -> str:
-    return _addfromweb(_OUTLOOK_OFFICE, feed_url, name)
+    return _webcal(_checked(https_url))
 
 
 def subscribe_links(feed_url: str, name: str) -> SubscribeLinks:
-    _checked(feed_url)
+    parts = _checked(feed_url)
+    webcal = _webcal(parts)
+    # Outlook fetches the feed itself, so it gets the http(s) URL, not webcal; each
+    # service takes the whole URL as one query value, so every reserved character in it
+    # is percent-encoded.
+    feed = quote(urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")), safe="")
+    addfromweb = f"?url={feed}&name={quote(name, safe='')}"
     return SubscribeLinks(
         https=feed_url,
-        webcal=webcal_url(feed_url),
-        google=google_subscribe_url(feed_url),
-        outlook=outlook_subscribe_url(feed_url, name),
-        outlook_office=outlook_office_subscribe_url(feed_url, name),
+        webcal=webcal,
+        google=_GOOGLE + quote(webcal, safe=""),  # Google's cid takes the webcal form
+        outlook=_OUTLOOK_LIVE + addfromweb,
+        outlook_office=_OUTLOOK_OFFICE + addfromweb,
     )
 
 
-def _addfromweb(base: str, feed_url: str, name: str) -> str:
-    # Outlook fetches the feed itself, so it gets the http(s) URL, not webcal.
-    parts = _checked(feed_url)
-    url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-    return f"{base}?url={quote(url, safe='')}&name={quote(name, safe='')}"
+def _webcal(parts: SplitResult) -> str:
+    return urlunsplit(("webcal", parts.netloc, parts.path, parts.query, ""))
 
 
 def _checked(feed_url: str) -> SplitResult:

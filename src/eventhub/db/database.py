@@ -57,9 +57,10 @@ class Database:
     def __init__(self, url: str, *, lock_timeout_seconds: float = 5.0, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.engine: AsyncEngine = create_async_engine(
-            url, echo=echo, pool_pre_ping=not self.is_sqlite, **self._engine_options(lock_timeout_seconds)
-        )
+        # No pool_pre_ping: it costs a round trip per transaction. A connection that died
+        # with its server fails its request with a 503 (see `_translate_errors`), and
+        # SQLAlchemy then discards every pooled connection older than that failure.
+        self.engine: AsyncEngine = create_async_engine(url, echo=echo, **self._engine_options(lock_timeout_seconds))
         if self.is_sqlite:
             _configure_sqlite(self.engine, lock_timeout_seconds)
         self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)

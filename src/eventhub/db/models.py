@@ -174,15 +174,18 @@ class Attendee(Timestamps, BigIntBase):
     __tablename__ = "attendee"
     __table_args__ = (UniqueConstraint("mission_id", "email_key", name="uq_attendee_mission_email"),)
 
-    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    # Not indexed on its own: the unique (mission_id, email_key) constraint serves it.
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
     email_key: Mapped[str] = mapped_column(String(254))  # case-folded: the identity of the address
     organisation: Mapped[str] = mapped_column(String(200), default="")
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     feed_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Tokens are derived (server secret -> manage token -> feed token) from these counters,
-    # so mail can carry the links without the tokens being stored; rotating bumps one.
+    # Tokens are derived (server secret -> manage token -> feed token) from the salt and
+    # these counters, so mail can carry the links without the tokens being stored;
+    # rotating bumps a counter.
+    token_salt: Mapped[str] = mapped_column(String(32))
     manage_generation: Mapped[int] = mapped_column(Integer, default=0)
     feed_generation: Mapped[int] = mapped_column(Integer, default=0)
 

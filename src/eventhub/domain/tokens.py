@@ -36,10 +36,16 @@ MANAGE_TOKEN_PREFIX = "ehm"
 FEED_TOKEN_PREFIX = "ehf"
 
 
-def manage_token_for(secret_key: str, attendee_id: int, generation: int) -> str:
+def new_token_salt() -> str:
+    """An attendee's salt: chosen before the row is written, so its tokens (and their
+    digests) are known up front. Not a secret on its own; the server key is."""
+    return secrets.token_urlsafe(16)
+
+
+def manage_token_for(secret_key: str, token_salt: str, generation: int) -> str:
     """An attendee's manage token: the server can recompute it (to mail the manage link)
     without ever storing it; rotating bumps the generation."""
-    return derived_token(MANAGE_TOKEN_PREFIX, secret_key, f"manage/{attendee_id}/{generation}")
+    return derived_token(MANAGE_TOKEN_PREFIX, secret_key, f"manage/{token_salt}/{generation}")
 
 
 def feed_token_for(manage_token: str, generation: int) -> str:

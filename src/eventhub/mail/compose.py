@@ -47,7 +47,7 @@ class Composer:
 
     def compose(self, delivery: Delivery, now: datetime) -> EmailMessage:
         attendee, mission = delivery.attendee, delivery.mission
-        manage = manage_token_for(self._settings.secret_key, attendee.id, attendee.manage_generation)
+        manage = manage_token_for(self._settings.secret_key, attendee.token_salt, attendee.manage_generation)
         manage_url = f"{self._settings.public_base}/manage/{manage}"
         feed_url = f"{self._settings.public_base}/feeds/{feed_token_for(manage, attendee.feed_generation)}/calendar.ics"
         subject, paragraphs, method = self._content(delivery)

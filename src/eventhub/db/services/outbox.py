@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.models import OutboxMessage, ProgrammeSession, Registration
@@ -14,21 +15,38 @@ from eventhub.domain.mail import MailKind, MailStatus
 from eventhub.domain.programme import RegistrationStatus
 
 
-def enqueue(
+OUTBOX = OutboxMessage.__table__
+_INSERT_MESSAGE = insert(OUTBOX)
+
+
+async def enqueue(
     db: AsyncSession, kind: MailKind, *, mission_id: int, attendee_id: int, session_id: int | None, now: datetime
 ) -> None:
-    db.add(OutboxMessage(
-        mission_id=mission_id,
-        attendee_id=attendee_id,
-        session_id=session_id,
-        kind=kind,
-        status=MailStatus.PENDING,
-        message_key=str(uuid.uuid4()),
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-        updated_at=now,
-    ))
+    """One message, inserted at once (a plain statement: it runs inside the seat lock)."""
+    await insert_messages(db, message_row(kind, mission_id, attendee_id, session_id, now))
+
+
+async def insert_messages(db: AsyncSession, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
+    await db.execute(_INSERT_MESSAGE, rows)
+
+
+def message_row(kind: MailKind, mission_id: int, attendee_id: int, session_id: int | None, now: datetime) -> dict[str, Any]:
+    """The outbox row of one message, by column."""
+    return {
+        "mission_id": mission_id,
+        "attendee_id": attendee_id,
+        "session_id": session_id,
+        "kind": kind,
+        "status": MailStatus.PENDING,
+        "message_key": str(uuid.uuid4()),
+        "attempts": 0,
+        "next_attempt_at": now,
+        "lease_until": None,
+        "last_error": None,
+        "sent_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 async def enqueue_for_registrants(db: AsyncSession, kind: MailKind, session: ProgrammeSession, now: datetime) -> None:
@@ -39,5 +57,6 @@ async def enqueue_for_registrants(db: AsyncSession, kind: MailKind, session: Pro
             Registration.session_id == session.id, Registration.status != RegistrationStatus.CANCELLED
         )
     )
-    for (attendee_id,) in rows:
-        enqueue(db, kind, mission_id=session.mission_id, attendee_id=attendee_id, session_id=session.id, now=now)
+    messages = [message_row(kind, session.mission_id, attendee_id, session.id, now) for (attendee_id,) in rows]
+    if messages:
+        await insert_messages(db, messages)

@@ -3,27 +3,35 @@ and the organiser's export. Seats move only through `seats` (the locked ledger).
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration, TravelTime
 from eventhub.db.services.access import Clock, Organiser, managed_mission, mission_not_found
 from eventhub.db.services.outbox import enqueue
-from eventhub.db.services.seats import claim_seat, lock_session, release_seat, waitlist_position, waitlist_positions
+from eventhub.db.services.seats import (
+    LockedSession,
+    claim_seat,
+    lock_for_signup,
+    lock_session,
+    release_seat,
+    waitlist_position,
+    waitlist_positions,
+)
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
 from eventhub.domain.registration import Refusal, ScheduleWarning, SignupWindow, refusal, schedule_warnings
 from eventhub.domain.scheduling import Slot, TravelTimes
-from eventhub.domain.tokens import feed_token_for, manage_token_for, token_digest
+from eventhub.domain.tokens import feed_token_for, manage_token_for, new_token_salt, token_digest
+
 REFUSED = "refused"
 ALREADY_REGISTERED = "already_registered"
 
@@ -59,10 +67,10 @@ class Outcome(StrEnum):
 @dataclass(frozen=True, slots=True)
 class SignupOutcome:
     outcome: Outcome
-    mission: Mission
+    mission_title: str
     results: list[SessionResult] = field(default_factory=list)
     warnings: list[ScheduleWarning] = field(default_factory=list)
-    attendee: Attendee | None = None
+    attendee_id: int | None = None
     manage_token: str | None = None
     feed_token: str | None = None
 
@@ -97,24 +105,29 @@ class Registrations:
         self._secret_key = secret_key
 
     async def register(self, slug: str, request: SignupRequest, manage_token: str | None) -> SignupOutcome:
+        """Sign up for sessions: the hot path of a registration rush, so it reads and writes
+        plain rows (no ORM objects) and does inside each session's lock only what the seat
+        needs (see `seats`)."""
         now = self._clock()
+        session_ids = sorted(set(request.session_ids))
         async with self._database.write() as db:
-            mission = await db.scalar(select(Mission).where(Mission.slug == slug))
+            # The first lock also reads the mission; only if that session is not found is
+            # the mission looked up on its own.
+            first = await lock_for_signup(db, slug, session_ids[0])
+            mission = _SignupMission.of(first) if first else await _signup_mission(db, slug)
             if mission is None or mission.status == MissionStatus.DRAFT:
                 raise mission_not_found(slug)
-            if manage_token is not None:
-                attendee = await _attendee_by_manage_token(db, manage_token, mission.id)
-                tokens: tuple[str, str] | None = None
-            else:
-                found = await _attendee_by_email(db, mission.id, request.email or "")
-                if found is not None:
-                    self.on_existing_address(db, found, now)
-                    return SignupOutcome(Outcome.EXISTING_ADDRESS, mission)
-                attendee, tokens = await _new_attendee(db, mission, request, now, self._secret_key)
-                if attendee is None:  # someone else created this address a moment ago
-                    return SignupOutcome(Outcome.EXISTING_ADDRESS, mission)
+            attendee = await self._attendee_for(db, mission.id, request, manage_token, now)
+            if attendee is None:
+                return SignupOutcome(Outcome.EXISTING_ADDRESS, mission.title)
+            attendee_id, tokens = attendee
 
-            results = [await _sign_up(db, mission, attendee.id, sid, now) for sid in sorted(set(request.session_ids))]
+            signups = []
+            for session_id in session_ids:
+                locked = first if session_id == session_ids[0] else await lock_for_signup(db, slug, session_id)
+                signups.append(await _sign_up(db, mission, locked, attendee_id, session_id, now,
+                                              newcomer=tokens is not None))
+            results = [result for result, _ in signups]
             order = {sid: i for i, sid in enumerate(request.session_ids)}
             results.sort(key=lambda r: order[r.session_id])
             if all(r.status == REFUSED for r in results):
@@ -122,23 +135,38 @@ class Registrations:
                     "No session of this request takes registrations.",
                     results=[_result_dict(r) for r in results],
                 )
-            newly = [r.session_id for r in results if r.status != REFUSED and r.code is None]
-            warnings = await _warnings_for(db, mission.id, attendee.id, newly)
+            new_slots = [_slot(locked) for result, locked in signups
+                         if locked is not None and result.status != REFUSED and result.code is None]
+            warnings = await _warnings_for(db, mission.id, attendee_id, new_slots, newcomer=tokens is not None)
 
         return SignupOutcome(
             Outcome.ADDED if tokens is None else Outcome.CREATED,
-            mission,
+            mission.title,
             results,
             warnings,
-            attendee,
+            attendee_id,
             manage_token=tokens[0] if tokens else None,
             feed_token=tokens[1] if tokens else None,
         )
 
-    def on_existing_address(self, db: AsyncSession, attendee: Attendee, now: datetime) -> None:
-        """Someone registered with this attendee's address and no manage token: nothing of
-        the attendee changes, the caller learns nothing, and the owner is mailed their link."""
-        enqueue(db, MailKind.MANAGE_LINK, mission_id=attendee.mission_id, attendee_id=attendee.id, session_id=None, now=now)
+    async def _attendee_for(
+        self, db: AsyncSession, mission_id: int, request: SignupRequest, manage_token: str | None, now: datetime
+    ) -> tuple[int, tuple[str, str] | None] | None:
+        """(attendee id, new tokens): the attendee of the manage token, or a new one with
+        their tokens. None when the address is registered already: nothing of that attendee
+        changes, the caller learns nothing, and the owner is mailed their link."""
+        if manage_token is not None:
+            return (await _attendee_by_manage_token(db, manage_token, mission_id)).id, None
+        salt = new_token_salt()
+        manage = manage_token_for(self._secret_key, salt, 0)
+        tokens = manage, feed_token_for(manage, 0)
+        created = await _insert_attendee(db, mission_id, request, salt, tokens, now)
+        if created is not None:
+            return created, tokens
+        owner = await _attendee_by_email(db, mission_id, request.email or "")
+        if owner is not None:
+            await enqueue(db, MailKind.MANAGE_LINK, mission_id=mission_id, attendee_id=owner.id, session_id=None, now=now)
+        return None
 
     async def me(self, manage_token: str) -> AttendeeView:
         async with self._database.read() as db:
@@ -181,7 +209,7 @@ class Registrations:
             token = feed_token_for(manage_token, attendee.feed_generation)
             attendee.feed_token_hash = token_digest(token)
             attendee.updated_at = self._clock()
-            enqueue(db, MailKind.FEED_ROTATED, mission_id=attendee.mission_id, attendee_id=attendee.id,
+            await enqueue(db, MailKind.FEED_ROTATED, mission_id=attendee.mission_id, attendee_id=attendee.id,
                     session_id=None, now=attendee.updated_at)
         return token
 
@@ -191,12 +219,12 @@ class Registrations:
         async with self._database.write() as db:
             attendee = await _attendee_by_manage_token(db, manage_token)
             attendee.manage_generation += 1
-            manage = manage_token_for(self._secret_key, attendee.id, attendee.manage_generation)
+            manage = manage_token_for(self._secret_key, attendee.token_salt, attendee.manage_generation)
             attendee.manage_token_hash = token_digest(manage)
             feed = feed_token_for(manage, attendee.feed_generation)
             attendee.feed_token_hash = token_digest(feed)
             attendee.updated_at = self._clock()
-            enqueue(db, MailKind.MANAGE_LINK, mission_id=attendee.mission_id, attendee_id=attendee.id,
+            await enqueue(db, MailKind.MANAGE_LINK, mission_id=attendee.mission_id, attendee_id=attendee.id,
                     session_id=None, now=attendee.updated_at)
         return manage, feed
 
@@ -272,50 +300,77 @@ async def _attendee_by_email(db: AsyncSession, mission_id: int, email: str) -> A
     )
 
 
-async def _new_attendee(
-    db: AsyncSession, mission: Mission, request: SignupRequest, now: datetime, secret_key: str
-) -> tuple[Attendee | None, tuple[str, str]]:
+@dataclass(frozen=True, slots=True)
+class _SignupMission:
+    id: int
+    status: MissionStatus
+    title: str
+
+    @classmethod
+    def of(cls, locked: LockedSession) -> _SignupMission:
+        row = locked.session
+        return cls(row.mission_id, row.mission_status, row.mission_title)
+
+
+_MISSION = Mission.__table__
+_SIGNUP_MISSION = select(_MISSION.c.id, _MISSION.c.status, _MISSION.c.title).where(_MISSION.c.slug == bindparam("slug"))
+
+
+async def _signup_mission(db: AsyncSession, slug: str) -> _SignupMission | None:
+    row = (await db.execute(_SIGNUP_MISSION, {"slug": slug})).first()
+    return None if row is None else _SignupMission(row.id, row.status, row.title)
+
+
+# A new attendee in one statement; an address already registered (the unique key decides,
+# also against a concurrent request) inserts nothing and returns no id.
+_INSERT_ATTENDEE = {
+    name: dialect.insert(Attendee.__table__)
+    .on_conflict_do_nothing(index_elements=["mission_id", "email_key"])
+    .returning(Attendee.__table__.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+async def _insert_attendee(
+    db: AsyncSession, mission_id: int, request: SignupRequest, salt: str, tokens: tuple[str, str], now: datetime
+) -> int | None:
+    """The new attendee's id, or None when the address is registered for the mission already."""
     if not request.name or not request.email:
         raise InvalidInput(
             "A new registration needs name and email (or a manage token as bearer).",
             code="attendee_details_missing",
             field="email",
         )
-    # Digests are filled in once the id (part of the derived token) is known.
-    attendee = Attendee(
-        mission_id=mission.id,
-        name=request.name.strip(),
-        email=request.email.strip(),
-        email_key=email_key(request.email),
-        organisation=(request.organisation or "").strip(),
-        manage_token_hash=secrets.token_hex(32),  # placeholders, replaced below in this transaction
-        feed_token_hash=secrets.token_hex(32),
-        manage_generation=0,
-        feed_generation=0,
-        created_at=now,
-        updated_at=now,
-    )
-    try:
-        async with db.begin_nested():
-            db.add(attendee)
-            await db.flush()
-    except IntegrityError:
-        # A concurrent request registered the same address first (the unique index decided).
-        return None, ("", "")
-    manage = manage_token_for(secret_key, attendee.id, 0)
-    feed = feed_token_for(manage, 0)
-    attendee.manage_token_hash = token_digest(manage)
-    attendee.feed_token_hash = token_digest(feed)
-    return attendee, (manage, feed)
+    statement = _INSERT_ATTENDEE[db.get_bind().dialect.name]
+    return (await db.execute(statement, {
+        "mission_id": mission_id,
+        "name": request.name.strip(),
+        "email": request.email.strip(),
+        "email_key": email_key(request.email),
+        "organisation": (request.organisation or "").strip(),
+        "token_salt": salt,
+        "manage_token_hash": token_digest(tokens[0]),
+        "feed_token_hash": token_digest(tokens[1]),
+        "manage_generation": 0,
+        "feed_generation": 0,
+        "created_at": now,
+        "updated_at": now,
+    })).scalar_one_or_none()
 
 
-async def _sign_up(db: AsyncSession, mission: Mission, attendee_id: int, session_id: int, now: datetime) -> SessionResult:
-    locked = await lock_session(db, session_id, mission.id)
+async def _sign_up(
+    db: AsyncSession, mission: _SignupMission, locked: LockedSession | None, attendee_id: int, session_id: int,
+    now: datetime, *, newcomer: bool,
+) -> tuple[SessionResult, LockedSession | None]:
+    """One session of a signup, under its lock. A newcomer (created in this transaction)
+    has no registration yet, so only an existing attendee is checked for one."""
     if locked is None or locked.session.status == SessionStatus.DRAFT:
-        return SessionResult(session_id, REFUSED, code=Refusal.SESSION_NOT_FOUND)
-    existing = await _live_registration(db, session_id, attendee_id)
-    if existing is not None:  # idempotent: the same answer again, and nothing stored
-        return SessionResult(session_id, existing.status, await waitlist_position(db, existing), ALREADY_REGISTERED)
+        return SessionResult(session_id, REFUSED, code=Refusal.SESSION_NOT_FOUND), None
+    if not newcomer:
+        existing = await _live_registration(db, session_id, attendee_id)
+        if existing is not None:  # idempotent: the same answer again, and nothing stored
+            position = await waitlist_position(db, existing)
+            return SessionResult(session_id, existing.status, position, ALREADY_REGISTERED), locked
     session = locked.session
     reason = refusal(
         SignupWindow(
@@ -329,9 +384,9 @@ async def _sign_up(db: AsyncSession, mission: Mission, attendee_id: int, session
         now,
     )
     if reason is not None:
-        return SessionResult(session_id, REFUSED, code=reason)
-    registration = await claim_seat(db, locked, attendee_id, now)
-    return SessionResult(session_id, registration.status, await waitlist_position(db, registration))
+        return SessionResult(session_id, REFUSED, code=reason), locked
+    claim = await claim_seat(db, locked, attendee_id, now)
+    return SessionResult(session_id, claim.status, claim.waitlist_position), locked
 
 
 async def _live_registration(db: AsyncSession, session_id: int, attendee_id: int) -> Registration | None:
@@ -344,28 +399,37 @@ async def _live_registration(db: AsyncSession, session_id: int, attendee_id: int
     )
 
 
-async def _warnings_for(db: AsyncSession, mission_id: int, attendee_id: int, new_ids: list[int]) -> list[ScheduleWarning]:
-    if not new_ids:
+def _slot(locked: LockedSession) -> Slot:
+    session = locked.session
+    return Slot(session.id, session.title, session.starts_at_utc, session.ends_at_utc, session.venue_id,
+                frozenset(), session.timezone)
+
+
+async def _warnings_for(
+    db: AsyncSession, mission_id: int, attendee_id: int, new: list[Slot], *, newcomer: bool
+) -> list[ScheduleWarning]:
+    """Clashes of the newly registered sessions with each other and with the attendee's
+    confirmed ones; a newcomer has none of the latter, and one session alone clashes with nothing."""
+    confirmed = [] if newcomer or not new else await _other_confirmed_slots(db, attendee_id, {s.session_id for s in new})
+    if len(new) + len(confirmed) < 2:
         return []
-    rows = await db.execute(
-        select(ProgrammeSession, Registration.status)
-        .join(Registration, Registration.session_id == ProgrammeSession.id)
-        .where(Registration.attendee_id == attendee_id, Registration.status != RegistrationStatus.CANCELLED)
-        .where(ProgrammeSession.status != SessionStatus.CANCELLED)
-    )
-    new: list[Slot] = []
-    confirmed: list[Slot] = []
-    for session, status in rows:
-        slot = Slot(session.id, session.title, session.starts_at_utc, session.ends_at_utc, session.venue_id,
-                    frozenset(), session.timezone)
-        if session.id in new_ids:
-            new.append(slot)
-        elif status == RegistrationStatus.CONFIRMED:
-            confirmed.append(slot)
     travel_rows = await db.execute(
         select(TravelTime.from_venue_id, TravelTime.to_venue_id, TravelTime.minutes).where(TravelTime.mission_id == mission_id)
     )
     return schedule_warnings(new, confirmed, TravelTimes(tuple(r) for r in travel_rows))
+
+
+async def _other_confirmed_slots(db: AsyncSession, attendee_id: int, new_ids: set[int]) -> list[Slot]:
+    rows = await db.scalars(
+        select(ProgrammeSession)
+        .join(Registration, Registration.session_id == ProgrammeSession.id)
+        .where(Registration.attendee_id == attendee_id, Registration.status == RegistrationStatus.CONFIRMED)
+        .where(ProgrammeSession.status != SessionStatus.CANCELLED)
+    )
+    return [
+        Slot(s.id, s.title, s.starts_at_utc, s.ends_at_utc, s.venue_id, frozenset(), s.timezone)
+        for s in rows if s.id not in new_ids
+    ]
 
 
 async def _attendee_view(db: AsyncSession, attendee: Attendee) -> AttendeeView:

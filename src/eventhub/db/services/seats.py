@@ -1,9 +1,15 @@
 """The seat ledger: the only code that confirms a seat or moves the waitlist.
 
-Every function takes a `LockedSession`, which only `lock_session` makes, inside a write
-transaction: a row lock on PostgreSQL (`FOR UPDATE`, bounded by lock_timeout), the
-database write lock on SQLite (`BEGIN IMMEDIATE`). So the count, the decision and the
-insert or promotion see no concurrent change, whatever the number of processes.
+Every function takes a `LockedSession`, which only `lock_session` and `lock_for_signup`
+make, inside a write transaction: a row lock on PostgreSQL (`FOR UPDATE`, bounded by
+lock_timeout), the database write lock on SQLite (`BEGIN IMMEDIATE`). So the count, the
+decision and the insert or promotion see no concurrent change, whatever the number of
+processes.
+
+Signing up is the hot path (a popular workshop opens to a rush): it locks with one plain
+statement, counts with one, and inserts the registration and its outbox row with one
+each, all prebuilt Core statements, so the lock is held for four round trips and no ORM
+work.
 """
 
 from __future__ import annotations
@@ -11,32 +17,48 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
-from eventhub.db.models import ProgrammeSession, Registration
-from eventhub.db.services.outbox import enqueue
+from eventhub.db.models import Mission, ProgrammeSession, Registration
+from eventhub.db.services.outbox import OUTBOX, enqueue, insert_messages, message_row
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import RegistrationStatus, SessionStatus
 from eventhub.domain.registration import check_new_capacity, seat_for_newcomer, to_promote
 
 _LOCK_KEY = object()
-_PLACES = "eventhub.seats.places"  # key in the database session's info: registration id -> queue place
+_SESSION = ProgrammeSession.__table__
+_MISSION = Mission.__table__
+_REGISTRATION = Registration.__table__
 
 
 @dataclass(frozen=True, slots=True)
 class LockedSession:
-    session: ProgrammeSession
+    # The ORM ProgrammeSession, or the row of `lock_for_signup`; the ledger reads only
+    # id, mission_id, status and capacity of it.
+    session: Any
     _key: object = field(repr=False)
+    queue: tuple[int, int] | None = None  # (confirmed, waiting) when counted by the lock itself
 
     def __post_init__(self) -> None:
         if self._key is not _LOCK_KEY:
-            raise TypeError("LockedSession comes only from lock_session()")
+            raise TypeError("LockedSession comes only from lock_session() or lock_for_signup()")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A new registration as the ledger decided it."""
+
+    registration_id: int
+    status: RegistrationStatus
+    waitlist_position: int | None
 
 
 async def lock_session(db: AsyncSession, session_id: int, mission_id: int | None = None) -> LockedSession | None:
+    """Lock a session and load it as an ORM object (for organisers' edits and cancellations)."""
     query = (
         select(ProgrammeSession)
         .where(ProgrammeSession.id == session_id)
@@ -50,44 +72,111 @@ async def lock_session(db: AsyncSession, session_id: int, mission_id: int | None
     return None if session is None else LockedSession(session, _LOCK_KEY)
 
 
+def _queue_length(status: RegistrationStatus) -> Any:
+    return (
+        select(func.count()).select_from(_REGISTRATION)
+        .where(_REGISTRATION.c.session_id == _SESSION.c.id, _REGISTRATION.c.status == status)
+        .scalar_subquery()
+    )
+
+
+# What signing up reads of a session and its mission (found by slug): the ledger's fields,
+# the signup window, and what schedule warnings show.
+_SIGNUP_COLUMNS = (
+    _SESSION.c.id, _SESSION.c.mission_id, _SESSION.c.status, _SESSION.c.capacity, _SESSION.c.registration,
+    _SESSION.c.registration_opens_at, _SESSION.c.registration_closes_at, _SESSION.c.starts_at_utc,
+    _SESSION.c.ends_at_utc, _SESSION.c.venue_id, _SESSION.c.title, _SESSION.c.timezone,
+    _MISSION.c.status.label("mission_status"), _MISSION.c.title.label("mission_title"),
+)
+_LOCK_FOR_SIGNUP = {
+    # PostgreSQL: the row lock is taken by this statement, whose snapshot is older than
+    # any wait for it, so the queue is counted by the next statement (`_queue_counts`).
+    "postgresql": select(*_SIGNUP_COLUMNS)
+    .join_from(_SESSION, _MISSION, _MISSION.c.id == _SESSION.c.mission_id)
+    .where(_SESSION.c.id == bindparam("session_id"), _MISSION.c.slug == bindparam("slug"))
+    .with_for_update(of=_SESSION),
+    # SQLite: the write lock was taken at BEGIN IMMEDIATE, before any read, so the same
+    # statement can count the queue.
+    "sqlite": select(
+        *_SIGNUP_COLUMNS,
+        _queue_length(RegistrationStatus.CONFIRMED).label("confirmed"),
+        _queue_length(RegistrationStatus.WAITLISTED).label("waiting"),
+    )
+    .join_from(_SESSION, _MISSION, _MISSION.c.id == _SESSION.c.mission_id)
+    .where(_SESSION.c.id == bindparam("session_id"), _MISSION.c.slug == bindparam("slug")),
+}
+
+
+async def lock_for_signup(db: AsyncSession, slug: str, session_id: int) -> LockedSession | None:
+    """Lock a session of the mission `slug` for one claim, reading plain columns: the
+    session's, its mission's (`mission_status`, `mission_title`), and on SQLite the queue."""
+    dialect = db.get_bind().dialect.name
+    row = (await db.execute(_LOCK_FOR_SIGNUP[dialect], {"session_id": session_id, "slug": slug})).first()
+    if row is None:
+        return None
+    return LockedSession(row, _LOCK_KEY, queue=(row.confirmed, row.waiting) if dialect == "sqlite" else None)
+
+
 async def confirmed_count(db: AsyncSession, locked: LockedSession) -> int:
     return await _count(db, locked.session.id, RegistrationStatus.CONFIRMED)
 
 
-async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, now: datetime) -> Registration:
+async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, now: datetime) -> Claim:
     """A new registration: confirmed while seats remain, else at the end of the waitlist.
 
-    One query counts both the confirmed and the waiting, so a waitlisted newcomer's place
-    is known without asking again (see `waitlist_position`)."""
-    confirmed, waiting = await _queue_counts(db, locked.session.id)
+    One query counts both the confirmed and the waiting (or the lock did), so a
+    waitlisted newcomer's place is known without asking again: everyone waiting is ahead
+    of the newest registration."""
+    confirmed, waiting = locked.queue or await _queue_counts(db, locked.session.id)
     status = seat_for_newcomer(locked.session.capacity, confirmed)
-    registration = Registration(
-        session_id=locked.session.id,
-        attendee_id=attendee_id,
-        status=status,
-        confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
-        created_at=now,
-        updated_at=now,
+    registration = {
+        "session_id": locked.session.id,
+        "attendee_id": attendee_id,
+        "status": status,
+        "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
+        "cancelled_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    mail = message_row(MailKind.REGISTERED, locked.session.mission_id, attendee_id, locked.session.id, now)
+    registration_id = await _insert_with_mail(db, registration, mail)
+    return Claim(registration_id, status, waiting + 1 if status == RegistrationStatus.WAITLISTED else None)
+
+
+def _insert_returning_id(table: Any, prefix: str) -> Any:
+    return (
+        insert(table)
+        .values({c.name: bindparam(prefix + c.name, type_=c.type) for c in table.c if c.name != "id"})
+        .returning(table.c.id)
     )
-    db.add(registration)
-    _tell(db, MailKind.REGISTERED, locked, attendee_id, now)
-    await db.flush()
-    if status == RegistrationStatus.WAITLISTED:
-        # The newest registration of a locked session: everyone waiting is ahead of it.
-        _known_places(db)[registration.id] = waiting + 1
-    return registration
+
+
+_INSERT_REGISTRATION = insert(_REGISTRATION).returning(_REGISTRATION.c.id)
+# PostgreSQL writes the registration and its mail in one statement (one round trip
+# inside the lock); SQLite has no data-modifying WITH, so it takes two.
+_NEW_REGISTRATION = _insert_returning_id(_REGISTRATION, "r_").cte("new_registration")
+_INSERT_WITH_MAIL = select(_NEW_REGISTRATION.c.id).add_cte(_insert_returning_id(OUTBOX, "m_").cte("new_mail"))
+
+
+async def _insert_with_mail(db: AsyncSession, registration: dict[str, Any], mail: dict[str, Any]) -> int:
+    """Insert a registration and the outbox row that tells its attendee; the new id."""
+    if db.get_bind().dialect.name == "postgresql":
+        params = {**{"r_" + k: v for k, v in registration.items()}, **{"m_" + k: v for k, v in mail.items()}}
+        return int((await db.execute(_INSERT_WITH_MAIL, params)).scalar_one())
+    registration_id = int((await db.execute(_INSERT_REGISTRATION, registration)).scalar_one())
+    await insert_messages(db, mail)
+    return registration_id
 
 
 async def release_seat(
     db: AsyncSession, locked: LockedSession, registration: Registration, now: datetime
 ) -> list[Registration]:
     """Cancel a registration; a freed seat goes to the head of the waitlist at once."""
-    _forget_places(db)
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.updated_at = now
-    _tell(db, MailKind.REGISTRATION_CANCELLED, locked, registration.attendee_id, now)
+    await _tell(db, MailKind.REGISTRATION_CANCELLED, locked, registration.attendee_id, now)
     await db.flush()
     return await promote_waitlist(db, locked, now) if was_confirmed else []
 
@@ -96,7 +185,6 @@ async def change_capacity(
     db: AsyncSession, locked: LockedSession, capacity: int | None, now: datetime
 ) -> list[Registration]:
     """Set a new capacity (never below the confirmed count) and fill the new seats."""
-    _forget_places(db)
     check_new_capacity(capacity, await confirmed_count(db, locked))
     locked.session.capacity = capacity
     await db.flush()
@@ -105,7 +193,6 @@ async def change_capacity(
 
 async def promote_waitlist(db: AsyncSession, locked: LockedSession, now: datetime) -> list[Registration]:
     """Move the head of the waitlist into free seats, first come first served."""
-    _forget_places(db)
     if locked.session.status == SessionStatus.CANCELLED:
         return []
     waiting = list(await db.scalars(
@@ -126,7 +213,7 @@ async def promote_waitlist(db: AsyncSession, locked: LockedSession, now: datetim
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
             registration.updated_at = now
-            _tell(db, MailKind.PROMOTED, locked, registration.attendee_id, now)
+            await _tell(db, MailKind.PROMOTED, locked, registration.attendee_id, now)
     return promoted
 
 
@@ -134,9 +221,6 @@ async def waitlist_position(db: AsyncSession, registration: Registration) -> int
     """1-based place in the queue (derived from id order, so always gap-free)."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    known = db.info.get(_PLACES)
-    if known is not None and registration.id in known:
-        return int(known[registration.id])
     ahead = await db.scalar(
         select(func.count())
         .select_from(Registration)
@@ -172,29 +256,16 @@ async def waitlist_positions(db: AsyncSession, registrations: Iterable[Registrat
     return {registration_id: int(position) for registration_id, position in rows}
 
 
+_QUEUE_COUNTS = select(
+    func.count().filter(_REGISTRATION.c.status == RegistrationStatus.CONFIRMED),
+    func.count().filter(_REGISTRATION.c.status == RegistrationStatus.WAITLISTED),
+).where(_REGISTRATION.c.session_id == bindparam("session_id"))
+
+
 async def _queue_counts(db: AsyncSession, session_id: int) -> tuple[int, int]:
     """(confirmed, waitlisted) registrations of a session, in one query (an index-only scan)."""
-    rows = await db.execute(
-        select(Registration.status, func.count())
-        .where(
-            Registration.session_id == session_id,
-            Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)),
-        )
-        .group_by(Registration.status)
-    )
-    counts = {status: int(count) for status, count in rows}
-    return counts.get(RegistrationStatus.CONFIRMED, 0), counts.get(RegistrationStatus.WAITLISTED, 0)
-
-
-def _known_places(db: AsyncSession) -> dict[int, int]:
-    """Queue places learnt in this transaction while the session's lock is held; anything
-    that moves a queue forgets them (`_forget_places`)."""
-    places: dict[int, int] = db.info.setdefault(_PLACES, {})
-    return places
-
-
-def _forget_places(db: AsyncSession) -> None:
-    db.info.pop(_PLACES, None)
+    confirmed, waiting = (await db.execute(_QUEUE_COUNTS, {"session_id": session_id})).one()
+    return int(confirmed), int(waiting)
 
 
 async def _count(db: AsyncSession, session_id: int, status: RegistrationStatus) -> int:
@@ -206,6 +277,6 @@ async def _count(db: AsyncSession, session_id: int, status: RegistrationStatus) 
     return int(count or 0)
 
 
-def _tell(db: AsyncSession, kind: MailKind, locked: LockedSession, attendee_id: int, now: datetime) -> None:
+async def _tell(db: AsyncSession, kind: MailKind, locked: LockedSession, attendee_id: int, now: datetime) -> None:
     """Mail the attendee about their seat, in the transaction that moved it."""
-    enqueue(db, kind, mission_id=locked.session.mission_id, attendee_id=attendee_id, session_id=locked.session.id, now=now)
+    await enqueue(db, kind, mission_id=locked.session.mission_id, attendee_id=attendee_id, session_id=locked.session.id, now=now)

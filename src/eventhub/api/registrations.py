@@ -10,7 +10,6 @@ from typing import Any
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
@@ -35,8 +34,10 @@ from eventhub.services import Services
 CSV = "text/csv; charset=utf-8"
 
 
-async def registration_rate_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: public registrations per client address (EVENTHUB_REGISTRATION_RATE_LIMIT)."""
+async def enforce_registration_rate_limit(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Public registrations per client address (EVENTHUB_REGISTRATION_RATE_LIMIT). The
+    registering handlers call it first thing; it is not a guard, because Litestar copies
+    the route handler for every guard call, a cost that shows in a registration rush."""
     services: Services = connection.app.state.services
     limiter = services.rate_limiter
     if limiter is None:
@@ -63,7 +64,6 @@ class RegistrationController(Controller):
 
     @post(
         "/",
-        guards=[registration_rate_limit],
         operation_id="register",
         status_code=201,
         responses={
@@ -86,6 +86,7 @@ class RegistrationController(Controller):
         201 for a new attendee (with the manage token, shown only here), 200 with a
         manage token as bearer, 202 when the address exists (nothing is revealed or changed),
         409 when every session is refused (nothing is stored)."""
+        await enforce_registration_rate_limit(request)
         # One dependency only: Litestar resolves two or more in a task group, a cost that
         # shows on this path in a registration rush (bench/README.md).
         present = provide_presenter(request)

@@ -123,6 +123,11 @@ class ProgrammeSession(Timestamps, BigIntBase):
     language: Mapped[str | None] = mapped_column(String(35))
     status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus, "session_status"))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Live registrations by status, kept by database triggers (migration 0006) on every
+    # write of a registration: read them, never set them. The seat lock reads them with
+    # the locked row, so they are current there.
+    confirmed_count: Mapped[int] = mapped_column(Integer, server_default=text("0"), default=0)
+    waitlisted_count: Mapped[int] = mapped_column(Integer, server_default=text("0"), default=0)
 
     speakers: Mapped[list[SessionSpeaker]] = relationship(
         order_by="SessionSpeaker.position",

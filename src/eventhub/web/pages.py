@@ -13,7 +13,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub.api.present import Presenter
-from eventhub.api.registrations import registration_rate_limit
+from eventhub.api.registrations import enforce_registration_rate_limit
 from eventhub.db.services.registrations import AllSessionsRefused, Outcome, SignupOutcome, SignupRequest
 from eventhub.domain.programme import MissionStatus, SessionKind
 from eventhub.services import Services
@@ -61,15 +61,17 @@ class SessionPages(Controller):
     ) -> Template:
         return await _session_template(services, present, slug, session_id, FormState())
 
-    @post("/", guards=[registration_rate_limit], name="register")
+    @post("/", name="register")
     async def register(
         self,
+        request: Request[Any, Any, Any],
         slug: FromPath[str],
         session_id: FromPath[int],
         data: FormBody,
         services: NamedDependency[Services],
         present: NamedDependency[Presenter],
     ) -> Response[Any]:
+        await enforce_registration_rate_limit(request)
         signup, form = validate(data, session_id)
         if signup is None:
             return await _session_template(services, present, slug, session_id, form, status=422)
@@ -181,15 +183,17 @@ class ManagePages(Controller):
         await services.registrations.cancel_mine(token, session_id)
         return Redirect(f"/manage/{token}?cancelled={session_id}", status_code=303)
 
-    @post("/sessions/{session_id:int}/register", guards=[registration_rate_limit], name="add_session")
+    @post("/sessions/{session_id:int}/register", name="add_session")
     async def add_session(
         self,
+        request: Request[Any, Any, Any],
         token: FromPath[str],
         session_id: FromPath[int],
         services: NamedDependency[Services],
         present: NamedDependency[Presenter],
     ) -> Redirect:
         """Sign up for one more session as the attendee of this manage link."""
+        await enforce_registration_rate_limit(request)
         mission = (await services.registrations.me(token)).mission
         outcome = await services.registrations.register(
             mission.slug, SignupRequest(None, None, None, [session_id]), token

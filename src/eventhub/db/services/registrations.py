@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -106,27 +106,26 @@ class Registrations:
 
     async def register(self, slug: str, request: SignupRequest, manage_token: str | None) -> SignupOutcome:
         """Sign up for sessions: the hot path of a registration rush, so it reads and writes
-        plain rows (no ORM objects) and does inside each session's lock only what the seat
-        needs (see `seats`)."""
+        plain rows (no ORM objects), and holds each session's lock only for the seat: the
+        attendee is written before the first lock (see `seats`)."""
         now = self._clock()
-        session_ids = sorted(set(request.session_ids))
         async with self._database.write() as db:
-            # The first lock also reads the mission; only if that session is not found is
-            # the mission looked up on its own.
-            first = await lock_for_signup(db, slug, session_ids[0])
-            mission = _SignupMission.of(first) if first else await _signup_mission(db, slug)
-            if mission is None or mission.status == MissionStatus.DRAFT:
-                raise mission_not_found(slug)
-            attendee = await self._attendee_for(db, mission.id, request, manage_token, now)
+            attendee = await self._attendee_for(db, slug, request, manage_token, now)
             if attendee is None:
-                return SignupOutcome(Outcome.EXISTING_ADDRESS, mission.title)
+                return SignupOutcome(Outcome.EXISTING_ADDRESS, "")
             attendee_id, tokens = attendee
 
+            mission: _SignupMission | None = None
             signups = []
-            for session_id in session_ids:
-                locked = first if session_id == session_ids[0] else await lock_for_signup(db, slug, session_id)
+            for session_id in sorted(set(request.session_ids)):
+                locked = await lock_for_signup(db, slug, session_id)
+                if mission is None:  # the first lock reads the mission too
+                    mission = _SignupMission.of(locked) if locked else await _open_mission(db, slug)
+                    if mission.status == MissionStatus.DRAFT:
+                        raise mission_not_found(slug)  # and the new attendee is rolled back
                 signups.append(await _sign_up(db, mission, locked, attendee_id, session_id, now,
                                               newcomer=tokens is not None))
+            assert mission is not None  # session_ids is never empty
             results = [result for result, _ in signups]
             order = {sid: i for i, sid in enumerate(request.session_ids)}
             results.sort(key=lambda r: order[r.session_id])
@@ -135,9 +134,9 @@ class Registrations:
                     "No session of this request takes registrations.",
                     results=[_result_dict(r) for r in results],
                 )
-            new_slots = [_slot(locked) for result, locked in signups
-                         if locked is not None and result.status != REFUSED and result.code is None]
-            warnings = await _warnings_for(db, mission.id, attendee_id, new_slots, newcomer=tokens is not None)
+            newly = [locked for result, locked in signups
+                     if locked is not None and result.status != REFUSED and result.code is None]
+            warnings = await _warnings_for(db, mission.id, attendee_id, newly, newcomer=tokens is not None)
 
         return SignupOutcome(
             Outcome.ADDED if tokens is None else Outcome.CREATED,
@@ -150,22 +149,30 @@ class Registrations:
         )
 
     async def _attendee_for(
-        self, db: AsyncSession, mission_id: int, request: SignupRequest, manage_token: str | None, now: datetime
+        self, db: AsyncSession, slug: str, request: SignupRequest, manage_token: str | None, now: datetime
     ) -> tuple[int, tuple[str, str] | None] | None:
         """(attendee id, new tokens): the attendee of the manage token, or a new one with
         their tokens. None when the address is registered already: nothing of that attendee
         changes, the caller learns nothing, and the owner is mailed their link."""
         if manage_token is not None:
-            return (await _attendee_by_manage_token(db, manage_token, mission_id)).id, None
+            found = (await db.execute(_ATTENDEE_IN_MISSION, {"hash": token_digest(manage_token), "slug": slug})).first()
+            if found is None:
+                await _open_mission(db, slug)  # a missing mission is told first
+                # The same answer for a random token and another attendee's: nothing to probe.
+                raise NotFound("No attendee for this token.", code="attendee_not_found")
+            return found.id, None
         salt = new_token_salt()
         manage = manage_token_for(self._secret_key, salt, 0)
         tokens = manage, feed_token_for(manage, 0)
-        created = await _insert_attendee(db, mission_id, request, salt, tokens, now)
+        created = await _insert_attendee(db, slug, request, salt, tokens, now)
         if created is not None:
             return created, tokens
-        owner = await _attendee_by_email(db, mission_id, request.email or "")
+        mission = await _open_mission(db, slug)  # no such mission, or the address is taken
+        if mission.status == MissionStatus.DRAFT:
+            raise mission_not_found(slug)
+        owner = await _attendee_by_email(db, mission.id, request.email or "")
         if owner is not None:
-            await enqueue(db, MailKind.MANAGE_LINK, mission_id=mission_id, attendee_id=owner.id, session_id=None, now=now)
+            await enqueue(db, MailKind.MANAGE_LINK, mission_id=mission.id, attendee_id=owner.id, session_id=None, now=now)
         return None
 
     async def me(self, manage_token: str) -> AttendeeView:
@@ -254,26 +261,15 @@ async def mission_has_registrations(db: AsyncSession, mission_id: int) -> bool:
 
 
 async def seat_counts(db: AsyncSession, session_ids: Iterable[int]) -> dict[int, SeatCount]:
-    """Confirmed and waitlisted registrations per session, in one query."""
+    """Confirmed and waitlisted registrations per session, as the sessions' rows count them."""
     ids = list(session_ids)
     if not ids:
         return {}
+    session = ProgrammeSession.__table__
     rows = await db.execute(
-        select(Registration.session_id, Registration.status, func.count())
-        .where(Registration.session_id.in_(ids))
-        .where(Registration.status != RegistrationStatus.CANCELLED)
-        .group_by(Registration.session_id, Registration.status)
+        select(session.c.id, session.c.confirmed_count, session.c.waitlisted_count).where(session.c.id.in_(ids))
     )
-    counts: dict[int, dict[str, int]] = {}
-    for session_id, status, count in rows:
-        counts.setdefault(session_id, {})[status] = count
-    return {
-        session_id: SeatCount(
-            confirmed=by_status.get(RegistrationStatus.CONFIRMED, 0),
-            waitlisted=by_status.get(RegistrationStatus.WAITLISTED, 0),
-        )
-        for session_id, by_status in counts.items()
-    }
+    return {session_id: SeatCount(confirmed, waitlisted) for session_id, confirmed, waitlisted in rows}
 
 
 async def attendee_by_feed_token(db: AsyncSession, feed_token: str) -> Attendee | None:
@@ -312,29 +308,44 @@ class _SignupMission:
         return cls(row.mission_id, row.mission_status, row.mission_title)
 
 
+_ATTENDEE = Attendee.__table__
 _MISSION = Mission.__table__
 _SIGNUP_MISSION = select(_MISSION.c.id, _MISSION.c.status, _MISSION.c.title).where(_MISSION.c.slug == bindparam("slug"))
+_ATTENDEE_IN_MISSION = (
+    select(_ATTENDEE.c.id)
+    .join_from(_ATTENDEE, _MISSION, _MISSION.c.id == _ATTENDEE.c.mission_id)
+    .where(_ATTENDEE.c.manage_token_hash == bindparam("hash"), _MISSION.c.slug == bindparam("slug"))
+)
 
 
-async def _signup_mission(db: AsyncSession, slug: str) -> _SignupMission | None:
+async def _open_mission(db: AsyncSession, slug: str) -> _SignupMission:
+    """The mission of a signup (published, or a draft the caller turns away); 404 if none."""
     row = (await db.execute(_SIGNUP_MISSION, {"slug": slug})).first()
-    return None if row is None else _SignupMission(row.id, row.status, row.title)
+    if row is None:
+        raise mission_not_found(slug)
+    return _SignupMission(row.id, row.status, row.title)
 
 
-# A new attendee in one statement; an address already registered (the unique key decides,
-# also against a concurrent request) inserts nothing and returns no id.
+# A new attendee of the mission `slug` in one statement. An address already registered
+# (the unique key decides, also against a concurrent request) or a missing mission
+# inserts nothing and returns no id.
+_NEW_ATTENDEE_COLUMNS = [c for c in _ATTENDEE.c if c.name not in ("id", "mission_id")]
+_NEW_ATTENDEE = select(
+    _MISSION.c.id, *(bindparam(c.name, type_=c.type) for c in _NEW_ATTENDEE_COLUMNS)
+).where(_MISSION.c.slug == bindparam("slug"))
 _INSERT_ATTENDEE = {
-    name: dialect.insert(Attendee.__table__)
+    name: dialect.insert(_ATTENDEE)
+    .from_select(["mission_id", *(c.name for c in _NEW_ATTENDEE_COLUMNS)], _NEW_ATTENDEE)
     .on_conflict_do_nothing(index_elements=["mission_id", "email_key"])
-    .returning(Attendee.__table__.c.id)
+    .returning(_ATTENDEE.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 
 
 async def _insert_attendee(
-    db: AsyncSession, mission_id: int, request: SignupRequest, salt: str, tokens: tuple[str, str], now: datetime
+    db: AsyncSession, slug: str, request: SignupRequest, salt: str, tokens: tuple[str, str], now: datetime
 ) -> int | None:
-    """The new attendee's id, or None when the address is registered for the mission already."""
+    """The new attendee's id, or None (the address is registered already, or no mission)."""
     if not request.name or not request.email:
         raise InvalidInput(
             "A new registration needs name and email (or a manage token as bearer).",
@@ -343,7 +354,7 @@ async def _insert_attendee(
         )
     statement = _INSERT_ATTENDEE[db.get_bind().dialect.name]
     return (await db.execute(statement, {
-        "mission_id": mission_id,
+        "slug": slug,
         "name": request.name.strip(),
         "email": request.email.strip(),
         "email_key": email_key(request.email),
@@ -406,11 +417,14 @@ def _slot(locked: LockedSession) -> Slot:
 
 
 async def _warnings_for(
-    db: AsyncSession, mission_id: int, attendee_id: int, new: list[Slot], *, newcomer: bool
+    db: AsyncSession, mission_id: int, attendee_id: int, newly: list[LockedSession], *, newcomer: bool
 ) -> list[ScheduleWarning]:
     """Clashes of the newly registered sessions with each other and with the attendee's
     confirmed ones; a newcomer has none of the latter, and one session alone clashes with nothing."""
-    confirmed = [] if newcomer or not new else await _other_confirmed_slots(db, attendee_id, {s.session_id for s in new})
+    if not newly or (newcomer and len(newly) < 2):
+        return []
+    new = [_slot(locked) for locked in newly]
+    confirmed = [] if newcomer else await _other_confirmed_slots(db, attendee_id, {s.session_id for s in new})
     if len(new) + len(confirmed) < 2:
         return []
     travel_rows = await db.execute(

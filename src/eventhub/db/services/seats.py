@@ -6,10 +6,10 @@ lock_timeout), the database write lock on SQLite (`BEGIN IMMEDIATE`). So the cou
 decision and the insert or promotion see no concurrent change, whatever the number of
 processes.
 
-Signing up is the hot path (a popular workshop opens to a rush): it locks with one plain
-statement, counts with one, and inserts the registration and its outbox row with one
-each, all prebuilt Core statements, so the lock is held for four round trips and no ORM
-work.
+Signing up is the hot path (a popular workshop opens to a rush): the attendee is written
+before the lock, the lock statement reads the queue's counts with the session row (kept
+there by triggers), and the registration with its outbox row is one more statement on
+PostgreSQL (two on SQLite): prebuilt Core statements, no ORM work inside the lock.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class LockedSession:
     # id, mission_id, status and capacity of it.
     session: Any
     _key: object = field(repr=False)
-    queue: tuple[int, int] | None = None  # (confirmed, waiting) when counted by the lock itself
+    queue: tuple[int, int] | None = None  # (confirmed, waiting) as read by `lock_for_signup`
 
     def __post_init__(self) -> None:
         if self._key is not _LOCK_KEY:
@@ -72,49 +72,32 @@ async def lock_session(db: AsyncSession, session_id: int, mission_id: int | None
     return None if session is None else LockedSession(session, _LOCK_KEY)
 
 
-def _queue_length(status: RegistrationStatus) -> Any:
-    return (
-        select(func.count()).select_from(_REGISTRATION)
-        .where(_REGISTRATION.c.session_id == _SESSION.c.id, _REGISTRATION.c.status == status)
-        .scalar_subquery()
+# What signing up reads of a session and its mission (found by slug): the ledger's fields
+# with the queue's counts, the signup window, and what schedule warnings show. On
+# PostgreSQL a wait for the row lock ends by reading the row's newest version, so the
+# counts (kept in the row by triggers) are current; on SQLite the write lock has been
+# held since BEGIN IMMEDIATE.
+_LOCK_FOR_SIGNUP = (
+    select(
+        _SESSION.c.id, _SESSION.c.mission_id, _SESSION.c.status, _SESSION.c.capacity, _SESSION.c.registration,
+        _SESSION.c.registration_opens_at, _SESSION.c.registration_closes_at, _SESSION.c.starts_at_utc,
+        _SESSION.c.ends_at_utc, _SESSION.c.venue_id, _SESSION.c.title, _SESSION.c.timezone,
+        _SESSION.c.confirmed_count, _SESSION.c.waitlisted_count,
+        _MISSION.c.status.label("mission_status"), _MISSION.c.title.label("mission_title"),
     )
-
-
-# What signing up reads of a session and its mission (found by slug): the ledger's fields,
-# the signup window, and what schedule warnings show.
-_SIGNUP_COLUMNS = (
-    _SESSION.c.id, _SESSION.c.mission_id, _SESSION.c.status, _SESSION.c.capacity, _SESSION.c.registration,
-    _SESSION.c.registration_opens_at, _SESSION.c.registration_closes_at, _SESSION.c.starts_at_utc,
-    _SESSION.c.ends_at_utc, _SESSION.c.venue_id, _SESSION.c.title, _SESSION.c.timezone,
-    _MISSION.c.status.label("mission_status"), _MISSION.c.title.label("mission_title"),
-)
-_LOCK_FOR_SIGNUP = {
-    # PostgreSQL: the row lock is taken by this statement, whose snapshot is older than
-    # any wait for it, so the queue is counted by the next statement (`_queue_counts`).
-    "postgresql": select(*_SIGNUP_COLUMNS)
     .join_from(_SESSION, _MISSION, _MISSION.c.id == _SESSION.c.mission_id)
     .where(_SESSION.c.id == bindparam("session_id"), _MISSION.c.slug == bindparam("slug"))
-    .with_for_update(of=_SESSION),
-    # SQLite: the write lock was taken at BEGIN IMMEDIATE, before any read, so the same
-    # statement can count the queue.
-    "sqlite": select(
-        *_SIGNUP_COLUMNS,
-        _queue_length(RegistrationStatus.CONFIRMED).label("confirmed"),
-        _queue_length(RegistrationStatus.WAITLISTED).label("waiting"),
-    )
-    .join_from(_SESSION, _MISSION, _MISSION.c.id == _SESSION.c.mission_id)
-    .where(_SESSION.c.id == bindparam("session_id"), _MISSION.c.slug == bindparam("slug")),
-}
+    .with_for_update(of=_SESSION)
+)
 
 
 async def lock_for_signup(db: AsyncSession, slug: str, session_id: int) -> LockedSession | None:
     """Lock a session of the mission `slug` for one claim, reading plain columns: the
-    session's, its mission's (`mission_status`, `mission_title`), and on SQLite the queue."""
-    dialect = db.get_bind().dialect.name
-    row = (await db.execute(_LOCK_FOR_SIGNUP[dialect], {"session_id": session_id, "slug": slug})).first()
+    session's, its mission's (`mission_status`, `mission_title`) and the queue's counts."""
+    row = (await db.execute(_LOCK_FOR_SIGNUP, {"session_id": session_id, "slug": slug})).first()
     if row is None:
         return None
-    return LockedSession(row, _LOCK_KEY, queue=(row.confirmed, row.waiting) if dialect == "sqlite" else None)
+    return LockedSession(row, _LOCK_KEY, queue=(row.confirmed_count, row.waitlisted_count))
 
 
 async def confirmed_count(db: AsyncSession, locked: LockedSession) -> int:
@@ -124,10 +107,11 @@ async def confirmed_count(db: AsyncSession, locked: LockedSession) -> int:
 async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, now: datetime) -> Claim:
     """A new registration: confirmed while seats remain, else at the end of the waitlist.
 
-    One query counts both the confirmed and the waiting (or the lock did), so a
-    waitlisted newcomer's place is known without asking again: everyone waiting is ahead
-    of the newest registration."""
-    confirmed, waiting = locked.queue or await _queue_counts(db, locked.session.id)
+    The lock read the queue's counts, so a waitlisted newcomer's place is known without
+    asking again: everyone waiting is ahead of the newest registration."""
+    if locked.queue is None:
+        raise TypeError("claim_seat needs the lock of lock_for_signup (it reads the queue)")
+    confirmed, waiting = locked.queue
     status = seat_for_newcomer(locked.session.capacity, confirmed)
     registration = {
         "session_id": locked.session.id,
@@ -254,18 +238,6 @@ async def waitlist_positions(db: AsyncSession, registrations: Iterable[Registrat
     )
     rows = await db.execute(select(queues.c.id, queues.c.place).where(queues.c.id.in_(list(waiting))))
     return {registration_id: int(position) for registration_id, position in rows}
-
-
-_QUEUE_COUNTS = select(
-    func.count().filter(_REGISTRATION.c.status == RegistrationStatus.CONFIRMED),
-    func.count().filter(_REGISTRATION.c.status == RegistrationStatus.WAITLISTED),
-).where(_REGISTRATION.c.session_id == bindparam("session_id"))
-
-
-async def _queue_counts(db: AsyncSession, session_id: int) -> tuple[int, int]:
-    """(confirmed, waitlisted) registrations of a session, in one query (an index-only scan)."""
-    confirmed, waiting = (await db.execute(_QUEUE_COUNTS, {"session_id": session_id})).one()
-    return int(confirmed), int(waiting)
 
 
 async def _count(db: AsyncSession, session_id: int, status: RegistrationStatus) -> int:

@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from eventhub.db.services import feeds
+from eventhub.db.services.sessions import SessionFilter
 from tests.api.conftest import Api
 
 SLUG = "riga-2026"
@@ -92,3 +93,25 @@ async def test_query_strings_and_unknown_missions_go_to_the_handler(
     invalid = await client.get(f"/missions/{SLUG}/calendar.ics?kind=nonsense")
     assert invalid.status_code in (400, 422) and invalid.headers["content-type"].startswith("application/problem+json")
     assert (await client.get("/missions/no-such-mission/calendar.ics")).status_code == 404
+
+
+async def test_when_the_trust_runs_out_one_request_reads_the_version_while_the_others_are_served(
+    api: Api, client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await programme(api)
+    path = f"/missions/{SLUG}/calendar.ics"
+    warm = (await client.get(path)).headers["etag"]
+    service = client.app.state.services.feeds
+    monkeypatch.setattr(feeds, "VERSION_TRUST_SECONDS", 0)  # every validation has run out
+    monkeypatch.setattr(feeds, "REVALIDATION_GRACE_SECONDS", 3600)
+
+    assert service.warm_mission_feed(SLUG) is None  # the first asker validates again...
+    others = [service.warm_mission_feed(SLUG) for _ in range(3)]
+    assert [o.etag if o else None for o in others] == [warm] * 3  # ...the others are served meanwhile
+    assert (await client.get(path)).headers["etag"] == warm  # a request served while it runs
+
+    await service.mission_feed(SLUG, SessionFilter())  # the validation completes
+    assert service.warm_mission_feed(SLUG) is None  # and the next one that runs out validates again
+
+    monkeypatch.setattr(feeds, "REVALIDATION_GRACE_SECONDS", 0)  # a validation that takes too long
+    assert service.warm_mission_feed(SLUG) is None  # is not waited for: the next asker validates too

@@ -8,8 +8,12 @@ processes, and nothing to invalidate by hand.
 
 A warm mission feed skips even that row for a moment: the version read last is trusted
 for VERSION_TRUST_SECONDS, unless this process committed anything since (then it is read
-again at once). So a change shows in this process's feeds at once, and in another
-process's within that bound; calendar clients poll every few minutes at best.
+again at once). When the trust runs out, one request reads the version again while the
+others go on with the feed as last read, for at most REVALIDATION_GRACE_SECONDS more:
+without that, every request in flight at that moment would query at once, each 0.25 s,
+stalling the process under load. So a change shows in this process's feeds at once, and
+in another process's within the sum of the two bounds; calendar clients poll every few
+minutes at best.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ PERSONAL_HISTORY = timedelta(days=30)  # keeps personal feeds small (Google drop
 PUBLIC_STATUSES = (SessionStatus.PUBLISHED, SessionStatus.CANCELLED)
 # How long a process serves a warm mission feed without reading the mission's version again.
 VERSION_TRUST_SECONDS = 0.25
+# How much longer the others may serve it while one request reads the version again.
+REVALIDATION_GRACE_SECONDS = 1.0
 ROW_EVENTS = 20_000  # events kept per process for unchanged session rows (as many as EventCache keeps)
 
 _commits = 0  # commits seen in this process, by any engine: each one ends the trust above
@@ -120,6 +126,7 @@ class Feeds:
         self._events = EventCache()
         self._bodies = _Bodies()
         self._trusted: dict[str, _Trusted] = {}  # slug -> the unfiltered feed's last validation
+        self._revalidating: dict[str, float] = {}  # slug -> when a request began to validate it again
         self._row_events: dict[tuple[object, ...], CalendarEvent] = {}  # (row, speakers, slug) -> event
 
     # --- the three feeds ------------------------------------------------------------------------
@@ -128,18 +135,26 @@ class Feeds:
         """The unfiltered mission feed without any query, while its last validation is
         trusted (see VERSION_TRUST_SECONDS); None means: ask `mission_feed`."""
         trusted = self._trusted.get(slug)
-        if (
-            trusted is None
-            or trusted.commits != _commits
-            or time.monotonic() - trusted.read_at > VERSION_TRUST_SECONDS
-        ):
+        if trusted is None or trusted.commits != _commits:
             return None
+        now = time.monotonic()
+        if now - trusted.read_at > VERSION_TRUST_SECONDS:
+            started = self._revalidating.get(slug)
+            if started is None or now - started > REVALIDATION_GRACE_SECONDS:
+                self._revalidating[slug] = now
+                return None  # this request reads the version again
         return WarmFeed(trusted.etag, trusted.last_modified, trusted.filename, self._bodies.get(trusted.key))
 
     async def mission_feed(self, slug: str, where: SessionFilter) -> PreparedFeed:
         commits, read_at = _commits, time.monotonic()
-        async with self._database.read() as db:
-            mission = await _public_mission(db, slug)
+        try:
+            async with self._database.read() as db:
+                mission = await _public_mission(db, slug)
+        except BaseException:
+            self._trusted.pop(slug, None)  # gone or unreadable: no one serves it from memory
+            raise
+        finally:
+            self._revalidating.pop(slug, None)
         key = ("mission", mission.id, where)
 
         async def load(db: AsyncSession, current: Mission) -> list[CalendarEvent]:

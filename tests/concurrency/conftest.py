@@ -216,7 +216,9 @@ class Load:
 
 @pytest.fixture
 async def load(server: Server, request: pytest.FixtureRequest) -> AsyncIterator[Load]:
-    limits = httpx.Limits(max_connections=250, max_keepalive_connections=250)
+    # Idle connections are dropped well before the server's keep-alive (5 s) ends them:
+    # reusing one just as the server closes it loses the request, a race of the harness.
+    limits = httpx.Limits(max_connections=250, max_keepalive_connections=250, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0) as client:
         harness = Load(server, client)
         try:

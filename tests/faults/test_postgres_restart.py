@@ -134,7 +134,9 @@ async def test_postgres_restart_under_load_answers_2xx_or_503_and_recovers_by_it
     server = serve(url)
     await asyncio.to_thread(server.start)
     auth = {"Authorization": f"Bearer {await asyncio.to_thread(server.organiser_token)}"}
-    limits = httpx.Limits(max_connections=50, max_keepalive_connections=50)
+    # Below the server's 5 s keep-alive: reusing a connection as the server closes it would
+    # lose a request to the harness, not to the restart.
+    limits = httpx.Limits(max_connections=50, max_keepalive_connections=50, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=server.base_url, timeout=REQUEST_TIMEOUT, limits=limits) as client:
         programme = await publish_programme(client, auth, [None, 5_000, None])
         traffic = Traffic(client, programme)

@@ -14,8 +14,8 @@ import fcntl
 import os
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Hashable, Iterable
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ class Database:
     def __init__(self, url: str, *, lock_timeout_seconds: float = 5.0, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.lock_timeout_seconds = lock_timeout_seconds
         # No pool_pre_ping: it costs a round trip per transaction. A connection that died
         # with its server fails its request with a 503 (see `_translate_errors`), and
         # SQLAlchemy then discards every pooled connection older than that failure.
@@ -139,8 +140,39 @@ class Database:
         self._writers.close()
 
 
+class Turns:
+    """Requests of this process that are about to queue on the same database lock queue
+    here first, on asyncio locks, in a fixed order. The database lock would serialize
+    them anyway; queued in asyncio they hold no connection, and they leave the event loop
+    to the request that holds the lock, whose next statement would otherwise wait behind
+    their work (on a hot lock, most of the time the lock is held: bench/README.md). A wait
+    past its deadline is `DatabaseBusy`, like a database lock wait."""
+
+    def __init__(self) -> None:
+        # Per event loop (an asyncio.Lock belongs to the loop it first waits on); one lock
+        # per key ever used, and keys are few (the database, the sessions of a programme).
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Hashable, asyncio.Lock]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @asynccontextmanager
+    async def take(self, keys: Iterable[Hashable], deadline: float) -> AsyncIterator[None]:
+        """Hold the turn of every key, taken in the order given (pass them sorted)."""
+        locks = self._locks.setdefault(asyncio.get_running_loop(), {})
+        async with AsyncExitStack() as held:
+            for key in keys:
+                lock = locks.setdefault(key, asyncio.Lock())
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        await lock.acquire()
+                except TimeoutError:
+                    raise DatabaseBusy("The database is busy; try again in a moment.") from None
+                held.callback(lock.release)
+            yield
+
+
 class WriterTurns:
-    """SQLite writers take turns before BEGIN IMMEDIATE: in this process on an asyncio lock,
+    """SQLite writers take turns before BEGIN IMMEDIATE: in this process (`Turns`), and
     across processes on an advisory file lock (`<database>-writers`). SQLite admits one
     writer at a time anyway, but the others wait in its busy handler, which sleeps up to
     100 ms between tries and so leaves the database idle after most commits under load;
@@ -154,21 +186,18 @@ class WriterTurns:
         self._timeout = timeout_seconds
         self._fd: int | None = None
         self._pid = os.getpid()
-        self._local: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+        self._local = Turns()
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
         if self._path is None:
             yield
             return
-        loop = asyncio.get_running_loop()
-        local = self._local.get(loop)
-        if local is None:
-            local = self._local[loop] = asyncio.Lock()
-        async with local:
+        deadline = asyncio.get_running_loop().time() + self._timeout
+        async with self._local.take(["database"], deadline):
             fd = self._lock_file()
             if fd is not None:
-                await self._acquire(fd, loop.time() + self._timeout)
+                await self._acquire(fd, deadline)
             try:
                 yield
             finally:

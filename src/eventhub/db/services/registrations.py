@@ -22,6 +22,7 @@ from eventhub.db.services.seats import (
     lock_for_signup,
     lock_session,
     release_seat,
+    signup_turns,
     waitlist_position,
     waitlist_positions,
 )
@@ -109,7 +110,8 @@ class Registrations:
         plain rows (no ORM objects), and holds each session's lock only for the seat: the
         attendee is written before the first lock (see `seats`)."""
         now = self._clock()
-        async with self._database.write() as db:
+        turns = signup_turns(request.session_ids, self._database.lock_timeout_seconds)
+        async with turns, self._database.write() as db:
             attendee = await self._attendee_for(db, slug, request, manage_token, now)
             if attendee is None:
                 return SignupOutcome(Outcome.EXISTING_ADDRESS, "")
@@ -279,11 +281,8 @@ async def attendee_by_feed_token(db: AsyncSession, feed_token: str) -> Attendee 
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-async def _attendee_by_manage_token(db: AsyncSession, token: str, mission_id: int | None = None) -> Attendee:
-    query = select(Attendee).where(Attendee.manage_token_hash == token_digest(token))
-    if mission_id is not None:
-        query = query.where(Attendee.mission_id == mission_id)
-    attendee = await db.scalar(query)
+async def _attendee_by_manage_token(db: AsyncSession, token: str) -> Attendee:
+    attendee = await db.scalar(select(Attendee).where(Attendee.manage_token_hash == token_digest(token)))
     if attendee is None:
         # The same answer for a random token and another attendee's: nothing to probe.
         raise NotFound("No attendee for this token.", code="attendee_not_found")

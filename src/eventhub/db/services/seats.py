@@ -10,11 +10,14 @@ Signing up is the hot path (a popular workshop opens to a rush): the attendee is
 before the lock, the lock statement reads the queue's counts with the session row (kept
 there by triggers), and the registration with its outbox row is one more statement on
 PostgreSQL (two on SQLite): prebuilt Core statements, no ORM work inside the lock.
+Signups of one process for the same session queue in asyncio first (`signup_turns`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +26,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
+from eventhub.db.database import Turns
 from eventhub.db.models import Mission, ProgrammeSession, Registration
 from eventhub.db.services.outbox import OUTBOX, enqueue, insert_messages, message_row
 from eventhub.domain.mail import MailKind
@@ -89,6 +93,16 @@ _LOCK_FOR_SIGNUP = (
     .where(_SESSION.c.id == bindparam("session_id"), _MISSION.c.slug == bindparam("slug"))
     .with_for_update(of=_SESSION)
 )
+
+
+_SIGNUP_TURNS = Turns()
+
+
+def signup_turns(session_ids: Iterable[int], timeout_seconds: float) -> AbstractAsyncContextManager[None]:
+    """Signups of this process for the same sessions take turns before their transaction
+    (see `Turns`): in a rush on one session they would all wait for its row lock anyway."""
+    deadline = asyncio.get_running_loop().time() + timeout_seconds
+    return _SIGNUP_TURNS.take(sorted(set(session_ids)), deadline)
 
 
 async def lock_for_signup(db: AsyncSession, slug: str, session_id: int) -> LockedSession | None:

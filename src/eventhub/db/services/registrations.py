@@ -219,7 +219,7 @@ class Registrations:
             attendee.feed_token_hash = token_digest(token)
             attendee.updated_at = self._clock()
             await enqueue(db, MailKind.FEED_ROTATED, mission_id=attendee.mission_id, attendee_id=attendee.id,
-                    session_id=None, now=attendee.updated_at)
+                          session_id=None, now=attendee.updated_at)
         return token
 
     async def rotate_manage_token(self, manage_token: str) -> tuple[str, str]:
@@ -234,7 +234,7 @@ class Registrations:
             attendee.feed_token_hash = token_digest(feed)
             attendee.updated_at = self._clock()
             await enqueue(db, MailKind.MANAGE_LINK, mission_id=attendee.mission_id, attendee_id=attendee.id,
-                    session_id=None, now=attendee.updated_at)
+                          session_id=None, now=attendee.updated_at)
         return manage, feed
 
     async def export(self, slug: str, organiser: Organiser | None) -> tuple[Mission, list[AttendeeRegistration], dict[int, Attendee]]:

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
-from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration, TravelTime
+from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration
 from eventhub.db.services.access import Clock, Organiser, managed_mission, mission_not_found
 from eventhub.db.services.outbox import enqueue
 from eventhub.db.services.seats import (
@@ -26,11 +27,12 @@ from eventhub.db.services.seats import (
     waitlist_position,
     waitlist_positions,
 )
+from eventhub.db.services.travel import mission_travel_times
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
 from eventhub.domain.registration import Refusal, ScheduleWarning, SignupWindow, refusal, schedule_warnings
-from eventhub.domain.scheduling import Slot, TravelTimes
+from eventhub.domain.scheduling import Slot
 from eventhub.domain.tokens import feed_token_for, manage_token_for, new_token_salt, token_digest
 
 REFUSED = "refused"
@@ -409,8 +411,8 @@ async def _live_registration(db: AsyncSession, session_id: int, attendee_id: int
     )
 
 
-def _slot(locked: LockedSession) -> Slot:
-    session = locked.session
+def _slot(session: Any) -> Slot:
+    """A session (an ORM object or a locked row) as an attendee's schedule sees it."""
     return Slot(session.id, session.title, session.starts_at_utc, session.ends_at_utc, session.venue_id,
                 frozenset(), session.timezone)
 
@@ -422,14 +424,11 @@ async def _warnings_for(
     confirmed ones; a newcomer has none of the latter, and one session alone clashes with nothing."""
     if not newly or (newcomer and len(newly) < 2):
         return []
-    new = [_slot(locked) for locked in newly]
+    new = [_slot(locked.session) for locked in newly]
     confirmed = [] if newcomer else await _other_confirmed_slots(db, attendee_id, {s.session_id for s in new})
     if len(new) + len(confirmed) < 2:
         return []
-    travel_rows = await db.execute(
-        select(TravelTime.from_venue_id, TravelTime.to_venue_id, TravelTime.minutes).where(TravelTime.mission_id == mission_id)
-    )
-    return schedule_warnings(new, confirmed, TravelTimes(tuple(r) for r in travel_rows))
+    return schedule_warnings(new, confirmed, await mission_travel_times(db, mission_id))
 
 
 async def _other_confirmed_slots(db: AsyncSession, attendee_id: int, new_ids: set[int]) -> list[Slot]:
@@ -439,10 +438,7 @@ async def _other_confirmed_slots(db: AsyncSession, attendee_id: int, new_ids: se
         .where(Registration.attendee_id == attendee_id, Registration.status == RegistrationStatus.CONFIRMED)
         .where(ProgrammeSession.status != SessionStatus.CANCELLED)
     )
-    return [
-        Slot(s.id, s.title, s.starts_at_utc, s.ends_at_utc, s.venue_id, frozenset(), s.timezone)
-        for s in rows if s.id not in new_ids
-    ]
+    return [_slot(s) for s in rows if s.id not in new_ids]
 
 
 async def _attendee_view(db: AsyncSession, attendee: Attendee) -> AttendeeView:

@@ -56,7 +56,6 @@ class LockedSession:
 class Claim:
     """A new registration as the ledger decided it."""
 
-    registration_id: int
     status: RegistrationStatus
     waitlist_position: int | None
 
@@ -137,33 +136,30 @@ async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, 
         "updated_at": now,
     }
     mail = message_row(MailKind.REGISTERED, locked.session.mission_id, attendee_id, locked.session.id, now)
-    registration_id = await _insert_with_mail(db, registration, mail)
-    return Claim(registration_id, status, waiting + 1 if status == RegistrationStatus.WAITLISTED else None)
+    await _insert_with_mail(db, registration, mail)
+    return Claim(status, waiting + 1 if status == RegistrationStatus.WAITLISTED else None)
 
 
-def _insert_returning_id(table: Any, prefix: str) -> Any:
-    return (
-        insert(table)
-        .values({c.name: bindparam(prefix + c.name, type_=c.type) for c in table.c if c.name != "id"})
-        .returning(table.c.id)
-    )
+def _prefixed_insert(table: Any, prefix: str) -> Any:
+    """An INSERT whose parameters carry a prefix, so that two can share one statement."""
+    return insert(table).values({c.name: bindparam(prefix + c.name, type_=c.type) for c in table.c if c.name != "id"})
 
 
-_INSERT_REGISTRATION = insert(_REGISTRATION).returning(_REGISTRATION.c.id)
 # PostgreSQL writes the registration and its mail in one statement (one round trip
 # inside the lock); SQLite has no data-modifying WITH, so it takes two.
-_NEW_REGISTRATION = _insert_returning_id(_REGISTRATION, "r_").cte("new_registration")
-_INSERT_WITH_MAIL = select(_NEW_REGISTRATION.c.id).add_cte(_insert_returning_id(OUTBOX, "m_").cte("new_mail"))
+_NEW_REGISTRATION = _prefixed_insert(_REGISTRATION, "r_").returning(_REGISTRATION.c.id).cte("new_registration")
+_INSERT_WITH_MAIL = select(_NEW_REGISTRATION.c.id).add_cte(_prefixed_insert(OUTBOX, "m_").cte("new_mail"))
+_INSERT_REGISTRATION = insert(_REGISTRATION)
 
 
-async def _insert_with_mail(db: AsyncSession, registration: dict[str, Any], mail: dict[str, Any]) -> int:
-    """Insert a registration and the outbox row that tells its attendee; the new id."""
+async def _insert_with_mail(db: AsyncSession, registration: dict[str, Any], mail: dict[str, Any]) -> None:
+    """Insert a registration and the outbox row that tells its attendee."""
     if db.get_bind().dialect.name == "postgresql":
         params = {**{"r_" + k: v for k, v in registration.items()}, **{"m_" + k: v for k, v in mail.items()}}
-        return int((await db.execute(_INSERT_WITH_MAIL, params)).scalar_one())
-    registration_id = int((await db.execute(_INSERT_REGISTRATION, registration)).scalar_one())
+        await db.execute(_INSERT_WITH_MAIL, params)
+        return
+    await db.execute(_INSERT_REGISTRATION, registration)
     await insert_messages(db, mail)
-    return registration_id
 
 
 async def release_seat(

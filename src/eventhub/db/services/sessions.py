@@ -13,11 +13,12 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
-from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, TravelTime, Venue
+from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, Venue
 from eventhub.db.services.access import Clock, Organiser, managed_mission, may_see_drafts, touch, visible_mission
 from eventhub.db.services.outbox import enqueue_for_registrants
 from eventhub.db.services.registrations import SeatCount, seat_counts
 from eventhub.db.services.seats import change_capacity, lock_session, promote_waitlist
+from eventhub.db.services.travel import mission_travel_times
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import (
@@ -338,12 +339,7 @@ async def _programme_slots(db: AsyncSession, mission: Mission) -> tuple[list[Slo
             ProgrammeSession.mission_id == mission.id, ProgrammeSession.status != SessionStatus.CANCELLED
         )
     )
-    travel_rows = await db.execute(
-        select(TravelTime.from_venue_id, TravelTime.to_venue_id, TravelTime.minutes).where(
-            TravelTime.mission_id == mission.id
-        )
-    )
-    return [_slot(s) for s in sessions], TravelTimes(tuple(row) for row in travel_rows)
+    return [_slot(s) for s in sessions], await mission_travel_times(db, mission.id)
 
 
 def _slot(session: ProgrammeSession) -> Slot:

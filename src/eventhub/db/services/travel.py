@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
 from eventhub.db.models import TravelTime, Venue
 from eventhub.db.services.access import Clock, Organiser, managed_mission, touch, visible_mission
 from eventhub.domain.errors import InvalidInput
+from eventhub.domain.scheduling import TravelTimes
 
 TravelEntry = tuple[int, int, int]  # from_venue_id, to_venue_id, minutes
 
@@ -38,6 +40,14 @@ class TravelTimesService:
             db.add_all(rows)
             touch(mission, self._clock())
         return rows
+
+
+async def mission_travel_times(db: AsyncSession, mission_id: int) -> TravelTimes:
+    """The mission's travel minutes as the scheduling rules read them (one query)."""
+    rows = await db.execute(
+        select(TravelTime.from_venue_id, TravelTime.to_venue_id, TravelTime.minutes).where(TravelTime.mission_id == mission_id)
+    )
+    return TravelTimes(tuple(row) for row in rows)
 
 
 def _check_entries(entries: Sequence[TravelEntry], venue_ids: set[int]) -> None:

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import scaled
 
 from eventhub.calendar import CalendarEvent, CalendarMeta, EventCache, EventStatus, render_calendar
-from eventhub.calendar.render import _vtimezone_bytes
+from eventhub.calendar.render import vtimezone_bytes
 from eventhub.domain.programme import SessionKind
 
 SESSIONS = 1000
@@ -179,7 +179,7 @@ async def feed_figures(database_url: str, runs: int) -> dict[str, Any]:
         colds, rebuilds = [], []
         for run in range(runs):
             feeds = Feeds(database, clock, BASE, HOST)
-            _vtimezone_bytes(info.timezone, 2026, 2028)  # zone data warm, as in a running server
+            vtimezone_bytes(info.timezone, 2026, 2028)  # zone data warm, as in a running server
             gc.collect()
             started = time.perf_counter()
             await one(feeds)

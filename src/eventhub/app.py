@@ -27,15 +27,12 @@ from litestar.openapi.spec import (
 )
 
 from eventhub import __version__
-from eventhub.api import schemas as schemas_module
 from eventhub.api.deps import DEPENDENCIES, answer_options
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
 from eventhub.api.idempotency import IdempotencyMiddleware
 from eventhub.api.missions import MissionController
 from eventhub.api.outbox import outbox_report
-from eventhub.api.present import Presenter
-from eventhub.api.schemas import Input
 from eventhub.api.records import PersonController, VenueController
 from eventhub.api.registrations import MeController, RegistrationController, export_registrations_csv
 from eventhub.api.sessions import ProgrammeController, SessionController
@@ -45,6 +42,9 @@ from eventhub.db.services.access import Clock
 from eventhub.db.services.sessions import UidFactory, random_uid
 from eventhub.hardening import MAX_BODY_BYTES, api_headers, cors, trusted_hosts
 from eventhub.mail.transport import Transport
+from eventhub.present import Presenter
+from eventhub import schemas as schemas_module
+from eventhub.schemas import Input
 from eventhub.services import Services
 from eventhub.settings import Settings
 

@@ -21,6 +21,7 @@ from eventhub.loader import load_mission, read_mission_file
 from eventhub.logs import uvicorn_log_config
 from eventhub.services import Services
 from eventhub.settings import Settings
+from eventhub.urls import Urls
 
 T = TypeVar("T")
 
@@ -164,15 +165,15 @@ def demo(host: str, port: int) -> None:
         return await services.organiser_tokens.create("demo", None)
 
     secret = _with_services(settings, prepare)
-    base = settings.public_base
+    urls = Urls(settings.public_base)
     slug = data.mission.slug
     click.echo(
         "\n".join([
             f"eventhub demo: mission {slug!r} from {start} ({settings.database_url})",
-            f"  agenda (JSON): {base}/api/missions/{slug}/sessions",
-            f"  agenda (page): {base}/missions/{slug}",
-            f"  feed:          {base}/missions/{slug}/calendar.ics",
-            f"  API docs:      {base}/schema/swagger",
+            f"  agenda (JSON): {urls.mission_sessions_api(slug)}",
+            f"  agenda (page): {urls.mission(slug)}",
+            f"  feed:          {urls.mission_feed(slug)}",
+            f"  API docs:      {settings.public_base}/schema/swagger",
             f"  organiser token (Authorization: Bearer ...): {secret}",
         ])
     )

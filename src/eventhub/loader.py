@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from eventhub.api.schemas import (
+from eventhub.schemas import (
     LanguageTag,
     LongText,
     Minutes,

@@ -1,4 +1,5 @@
-"""Fixed-window rate limits per client address, in memory or shared through Redis.
+"""Fixed-window rate limits per client address, in memory or shared through Redis, and
+the registration limit that the JSON API and the pages both enforce.
 
 A fixed window (INCR + EXPIRE) is atomic in Redis, so several server processes share
 one exact count; the in-memory counter serves a single process (and tests).
@@ -10,9 +11,14 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+from litestar.connection import ASGIConnection
 
 from eventhub.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from eventhub.services import Services
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
@@ -101,3 +107,18 @@ class RateLimited(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__("Too many registrations from this address; try again shortly.")
         self.retry_after = retry_after
+
+
+async def enforce_registration_rate_limit(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Public registrations per client address (EVENTHUB_REGISTRATION_RATE_LIMIT), for the
+    API and the pages alike. The registering handlers call it first thing; it is not a
+    guard, because Litestar copies the route handler for every guard call, a cost that
+    shows in a registration rush."""
+    services: Services = connection.app.state.services
+    limiter = services.rate_limiter
+    if limiter is None:
+        return
+    client = connection.client.host if connection.client else "unknown"
+    verdict = await limiter.check(client, services.clock())
+    if not verdict.allowed:
+        raise RateLimited(verdict.retry_after)

@@ -24,7 +24,7 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
-from eventhub.api.schemas import MissionCreate
+from eventhub.schemas import MissionCreate
 from eventhub.app import create_app
 from eventhub.db.database import Database
 from eventhub.db.services.registrations import SignupRequest

@@ -23,7 +23,7 @@ from sqlalchemy import event, select
 from eventhub.db.database import Database
 from eventhub.db.models import Mission, Person, ProgrammeSession, Registration, SessionSpeaker, Venue
 from eventhub.db.services import feeds
-from eventhub.db.services.seats import waitlist_position, waitlist_positions
+from eventhub.db.services.seats import waitlist_positions
 from eventhub.domain.programme import MissionStatus, RegistrationMode, SessionKind, SessionStatus, SpeakerRole
 from eventhub.domain.time import to_utc
 
@@ -171,16 +171,22 @@ async def test_api_me_issues_a_constant_number_of_statements(
     check_constant(small, large, ["/api/me"])
 
 
-async def test_waitlist_positions_in_one_query_match_the_one_by_one_answer(
+async def test_waitlist_positions_read_later_match_the_places_given_at_signup(
     client: AsyncTestClient, database: Database
 ) -> None:
+    """The place a newcomer is told (decided with the seat) is the place every later
+    read reports (`waitlist_positions`, one query for many)."""
     programme = await seed(database, "queue-programme", SMALL)
     full = programme.full_ids[:2]
+    told: dict[tuple[int, str], int] = {}
     for n in range(4):
-        await register(client, programme.slug, f"queue-{n}@example.org", full)
+        answer = await register(client, programme.slug, f"queue-{n}@example.org", full)
+        for result in answer["results"]:
+            if result["waitlist_position"] is not None:
+                told[(result["session_id"], str(answer["attendee_id"]))] = result["waitlist_position"]
     async with database.read() as db:
         registrations = list(await db.scalars(select(Registration).order_by(Registration.id)))
-        one_by_one = {r.id: await waitlist_position(db, r) for r in registrations}
         together = await waitlist_positions(db, registrations)
     assert sorted(together.values()) == [1, 1, 2, 2, 3, 3]
-    assert together == {rid: place for rid, place in one_by_one.items() if place is not None}
+    read = {(r.session_id, str(r.attendee_id)): together[r.id] for r in registrations if r.id in together}
+    assert read == told

@@ -13,8 +13,8 @@ from litestar.params import PathParameter, QueryParameter
 from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from eventhub.api.present import Presenter
-from eventhub.api.schemas import MAX_ID, ConflictProblem, Problem
+from eventhub.present import Presenter
+from eventhub.schemas import MAX_ID, ConflictProblem, Problem
 from eventhub.db.services.access import Organiser
 from eventhub.domain.errors import AuthenticationRequired
 from eventhub.domain.tokens import FEED_TOKEN_PREFIX, MANAGE_TOKEN_PREFIX

@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 
-from eventhub.api.schemas import Health
+from eventhub.schemas import Health
 from eventhub.db.database import DatabaseBusy, DatabaseUnavailable
 from eventhub.services import Services
 

@@ -7,8 +7,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from eventhub.api.deps import ORGANISER_ONLY, READ, WRITE, problems
-from eventhub.api.present import Presenter
-from eventhub.api.schemas import MissionCreate, MissionOut, MissionUpdate
+from eventhub.present import Presenter
+from eventhub.schemas import MissionCreate, MissionOut, MissionUpdate
 from eventhub.db.services.access import Organiser
 from eventhub.services import Services
 

@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from eventhub.api.deps import ORGANISER_ONLY, problems
-from eventhub.api.schemas import OutboxFailure, OutboxReportOut
+from eventhub.schemas import OutboxFailure, OutboxReportOut
 from eventhub.db.services.access import Organiser
 from eventhub.services import Services
 

@@ -7,9 +7,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from eventhub.api.deps import ORGANISER_ONLY, READ, PathId, problems
-from eventhub.api.present import Presenter
-from eventhub.api.schemas import PersonCreate, PersonOut, PersonUpdate, VenueCreate, VenueOut, VenueUpdate
-from eventhub.db.services.access import Organiser
+from eventhub.present import Presenter
+from eventhub.schemas import PersonCreate, PersonOut, PersonUpdate, VenueCreate, VenueOut, VenueUpdate
+from eventhub.db.services.access import Organiser, may_see_email
 from eventhub.services import Services
 
 CREATE = problems(401, 403, 404, 409, 413, 422)
@@ -65,7 +65,7 @@ class PersonController(Controller):
     ) -> list[PersonOut]:
         """Speakers, hosts and moderators; e-mail addresses only for the mission's organisers."""
         mission, people = await services.people.list(slug, organiser)
-        with_email = organiser is not None and organiser.may_manage(mission.id)
+        with_email = may_see_email(mission, organiser)
         return [present.person(p, with_email=with_email) for p in people]
 
     @post("/", guards=ORGANISER_ONLY, operation_id="createPerson", responses=CREATE)

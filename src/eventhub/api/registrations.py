@@ -8,14 +8,13 @@ import io
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from eventhub.api.deps import ORGANISER_ONLY, PathId, bearer_token, problems, provide_presenter
-from eventhub.api.present import Presenter
-from eventhub.api.schemas import (
+from eventhub.present import Presenter
+from eventhub.schemas import (
     FeedTokenOut,
     ManageTokenOut,
     MeOut,
@@ -28,24 +27,10 @@ from eventhub.api.schemas import (
 from eventhub.db.services.access import Organiser
 from eventhub.db.services.registrations import Outcome, SignupRequest
 from eventhub.domain.errors import AuthenticationRequired
-from eventhub.ratelimit import RateLimited
+from eventhub.ratelimit import enforce_registration_rate_limit
 from eventhub.services import Services
 
 CSV = "text/csv; charset=utf-8"
-
-
-async def enforce_registration_rate_limit(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
-    """Public registrations per client address (EVENTHUB_REGISTRATION_RATE_LIMIT). The
-    registering handlers call it first thing; it is not a guard, because Litestar copies
-    the route handler for every guard call, a cost that shows in a registration rush."""
-    services: Services = connection.app.state.services
-    limiter = services.rate_limiter
-    if limiter is None:
-        return
-    client = connection.client.host if connection.client else "unknown"
-    verdict = await limiter.check(client, services.clock())
-    if not verdict.allowed:
-        raise RateLimited(verdict.retry_after)
 
 
 def manage_token(request: Request[Any, Any, Any]) -> str:

@@ -10,8 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from eventhub.api.deps import ORGANISER_ONLY, READ, READ_ONE, WRITE, PathId, QueryId, problems
-from eventhub.api.present import Presenter
-from eventhub.api.schemas import (
+from eventhub.present import Presenter
+from eventhub.schemas import (
     ConflictOut,
     SessionCreate,
     SessionOut,

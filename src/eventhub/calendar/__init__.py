@@ -4,11 +4,6 @@ Imports only the standard library and icalendar: no web framework, no database,
 no I/O beyond reading tz data, no clock. Every time comes in as data.
 """
 
-from eventhub.calendar.links import (
-    SubscribeLinks,
-    subscribe_links,
-    webcal_url,
-)
 from eventhub.calendar.model import CalendarEvent, CalendarMeta, EventStatus
 from eventhub.calendar.render import PRODID, EventCache, clear_zone_caches, render_calendar, render_event
 from eventhub.calendar.vtimezone import build_vtimezone
@@ -19,11 +14,8 @@ __all__ = [
     "CalendarMeta",
     "EventCache",
     "EventStatus",
-    "SubscribeLinks",
     "build_vtimezone",
     "clear_zone_caches",
     "render_calendar",
     "render_event",
-    "subscribe_links",
-    "webcal_url",
 ]

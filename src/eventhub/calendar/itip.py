@@ -13,7 +13,7 @@ from enum import StrEnum
 from icalendar import Calendar, Event, vCalAddress
 
 from eventhub.calendar.model import CalendarEvent
-from eventhub.calendar.render import PRODID, _vtimezone_bytes, render_event
+from eventhub.calendar.render import PRODID, vtimezone_bytes, render_event
 
 _END_EVENT = b"END:VEVENT\r\n"
 
@@ -36,7 +36,7 @@ def render_itip(event: CalendarEvent, method: ItipMethod, organizer: Party, atte
     header.add("CALSCALE", "GREGORIAN")
     header.add("METHOD", method.value)
     head = header.to_ical(sorted=False).removesuffix(b"END:VCALENDAR\r\n")
-    zone = _vtimezone_bytes(event.timezone, event.starts_local.year, event.ends_local.year)
+    zone = vtimezone_bytes(event.timezone, event.starts_local.year, event.ends_local.year)
     body = render_event(event)
     assert body.endswith(_END_EVENT)
     return head + zone + body[: -len(_END_EVENT)] + _parties(method, organizer, attendee) + _END_EVENT + b"END:VCALENDAR\r\n"

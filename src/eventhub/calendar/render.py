@@ -151,7 +151,7 @@ def render_calendar(meta: CalendarMeta, events: Iterable[CalendarEvent], *, cach
         year = current_rules_year(meta.timezone)
         years[meta.timezone] = (year, year)
     parts = [_header(meta)]
-    parts += [_vtimezone_bytes(zone, *years[zone]) for zone in sorted(years)]
+    parts += [vtimezone_bytes(zone, *years[zone]) for zone in sorted(years)]
     for event in ordered:
         data = cache.get(event) if cache is not None else None
         if data is None:
@@ -185,7 +185,7 @@ def _header(meta: CalendarMeta) -> bytes:
 
 
 @functools.lru_cache(maxsize=512)
-def _vtimezone_bytes(zone: str, first_year: int, last_year: int) -> bytes:
+def vtimezone_bytes(zone: str, first_year: int, last_year: int) -> bytes:
     # Whole years, so that adding an event within the same years changes no byte.
     vtimezone = build_vtimezone(zone, date(first_year, 1, 1), date(last_year, 12, 31))
     data: bytes = vtimezone.to_ical(sorted=False)
@@ -213,7 +213,7 @@ def _start_order(event: CalendarEvent) -> tuple[datetime, str]:
 
 def clear_zone_caches() -> None:
     """Forget rendered VTIMEZONEs and parsed zone files (after tzdata changed)."""
-    _vtimezone_bytes.cache_clear()
+    vtimezone_bytes.cache_clear()
     load_zone.cache_clear()
 
 

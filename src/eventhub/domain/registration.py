@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from eventhub.domain.errors import StateConflict
 from eventhub.domain.programme import MissionStatus, RegistrationMode, RegistrationStatus, SessionStatus
@@ -29,6 +30,17 @@ class Refusal(StrEnum):
     SESSION_STARTED = "session_started"
 
 
+class SignupStatus(StrEnum):
+    """What one session of a signup came to: a registration's status, or refused (nothing stored)."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    REFUSED = "refused"
+
+
+ALREADY_REGISTERED = "already_registered"  # the code of a result that repeats an existing registration
+
+
 @dataclass(frozen=True, slots=True)
 class SignupWindow:
     """What decides whether a session takes registrations right now."""
@@ -39,6 +51,34 @@ class SignupWindow:
     opens_at: datetime | None
     closes_at: datetime | None
     starts_at: datetime
+
+
+class SignupFields(Protocol):
+    """What a session says about its signups, under the names the model, the locked row
+    and the API body all use."""
+
+    @property
+    def status(self) -> SessionStatus: ...
+    @property
+    def registration(self) -> RegistrationMode: ...
+    @property
+    def registration_opens_at(self) -> datetime | None: ...
+    @property
+    def registration_closes_at(self) -> datetime | None: ...
+    @property
+    def starts_at_utc(self) -> datetime: ...
+
+
+def signup_window(mission_status: MissionStatus, session: SignupFields) -> SignupWindow:
+    """The signup window of a session of a mission in `mission_status`."""
+    return SignupWindow(
+        mission_status=mission_status,
+        session_status=session.status,
+        mode=session.registration,
+        opens_at=session.registration_opens_at,
+        closes_at=session.registration_closes_at,
+        starts_at=session.starts_at_utc,
+    )
 
 
 def refusal(window: SignupWindow, now: datetime) -> Refusal | None:
@@ -62,18 +102,31 @@ def refusal(window: SignupWindow, now: datetime) -> Refusal | None:
     return None
 
 
-def seat_for_newcomer(capacity: int | None, confirmed: int) -> RegistrationStatus:
-    """Confirmed while seats remain, otherwise the end of the waitlist."""
-    if capacity is None or confirmed < capacity:
-        return RegistrationStatus.CONFIRMED
-    return RegistrationStatus.WAITLISTED
+def seats_left(capacity: int | None, confirmed: int) -> int | None:
+    """Free seats (never negative), or None when the session has no seat limit."""
+    return None if capacity is None else max(capacity - confirmed, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A newcomer's registration as decided: its status and, when waitlisted, its place."""
+
+    status: RegistrationStatus
+    waitlist_position: int | None
+
+
+def seat_for_newcomer(capacity: int | None, confirmed: int, waiting: int) -> Seat:
+    """Confirmed while seats remain, otherwise the end of the waitlist: behind the
+    `waiting` registrations already in it (places are 1-based and follow signup order)."""
+    if seats_left(capacity, confirmed) != 0:
+        return Seat(RegistrationStatus.CONFIRMED, None)
+    return Seat(RegistrationStatus.WAITLISTED, waiting + 1)
 
 
 def to_promote(capacity: int | None, confirmed: int, waitlist: Sequence[int]) -> list[int]:
     """The head of the waitlist (ids in queue order) that the free seats admit."""
-    if capacity is None:
-        return list(waitlist)
-    return list(waitlist[: max(capacity - confirmed, 0)])
+    free = seats_left(capacity, confirmed)
+    return list(waitlist) if free is None else list(waitlist[:free])
 
 
 def check_new_capacity(capacity: int | None, confirmed: int) -> None:

@@ -17,14 +17,14 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from eventhub.calendar import EventStatus
+from eventhub.calendar.events import calendar_event, registration_revision
 from eventhub.calendar.itip import ItipMethod, Party, render_itip
-from eventhub.calendar.links import webcal_url
 from eventhub.db.services.deliveries import Delivery
-from eventhub.db.services.feeds import calendar_event, registration_revision
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import RegistrationStatus
 from eventhub.domain.time import with_offset
 from eventhub.domain.tokens import feed_token_for, manage_token_for
+from eventhub.urls import Urls, webcal_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +44,13 @@ class Paragraph:
 class Composer:
     def __init__(self, settings: MailSettings) -> None:
         self._settings = settings
+        self._urls = Urls(settings.public_base)
 
     def compose(self, delivery: Delivery, now: datetime) -> EmailMessage:
         attendee, mission = delivery.attendee, delivery.mission
         manage = manage_token_for(self._settings.secret_key, attendee.token_salt, attendee.manage_generation)
-        manage_url = f"{self._settings.public_base}/manage/{manage}"
-        feed_url = f"{self._settings.public_base}/feeds/{feed_token_for(manage, attendee.feed_generation)}/calendar.ics"
+        manage_url = self._urls.manage(manage)
+        feed_url = self._urls.personal_feed(feed_token_for(manage, attendee.feed_generation))
         subject, paragraphs, method = self._content(delivery)
         paragraphs += [
             Paragraph("See and change your registrations:", manage_url),
@@ -89,7 +90,7 @@ class Composer:
         when = _when(session.starts_local, session.ends_local, session.timezone)
         where = ", ".join(p for p in (session.venue.name, session.venue.address) if p) if session.venue else (session.online_url or "")
         facts = [Paragraph(f"{session.title}\n{when}" + (f"\n{where}" if where else "")),
-                 Paragraph("Session details:", f"{self._settings.public_base}/missions/{d.mission.slug}/sessions/{session.id}")]
+                 Paragraph("Session details:", self._urls.session(d.mission.slug, session.id))]
         confirmed = d.registration is not None and d.registration.status == RegistrationStatus.CONFIRMED
         waitlisted = d.registration is not None and d.registration.status == RegistrationStatus.WAITLISTED
         if kind == MailKind.REGISTERED and waitlisted:
@@ -118,7 +119,7 @@ class Composer:
         revision = registration_revision(d.registration) if d.registration is not None else 0
         event = calendar_event(
             d.session,
-            base=self._settings.public_base,
+            urls=self._urls,
             host=self._settings.public_host,
             slug=d.mission.slug,
             status=EventStatus.CANCELLED if method == ItipMethod.CANCEL else EventStatus.CONFIRMED,

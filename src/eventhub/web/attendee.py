@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from eventhub.api.present import Presenter
-from eventhub.api.schemas import MeOut, MeRegistration
+from eventhub.present import Presenter
+from eventhub.schemas import MeOut, MeRegistration
 from eventhub.db.models import Mission
 from eventhub.db.services.registrations import AttendeeView
 from eventhub.db.services.sessions import SessionView
-from eventhub.domain.programme import SessionStatus
+from eventhub.domain.programme import RegistrationStatus, SessionStatus
 from eventhub.domain.time import zone
+from eventhub.urls import PATHS
 from eventhub.web.formatting import clock, short_day
 from eventhub.web.views import SessionCard, Subscribe, session_card, subscribe_box
 
@@ -27,11 +28,25 @@ class MyRegistration:
     title: str
     path: str
     when: str
-    status: str  # confirmed | waitlisted | cancelled
+    status: RegistrationStatus
     status_text: str
     waitlist_position: int | None
     session_cancelled: bool
     can_cancel: bool
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def tone(self) -> str:
+        """The CSS state class (never the only cue: `status_text` says it in words)."""
+        if self.session_cancelled:
+            return "cancelled"
+        return _TONES.get(self.status, "closed")
+
+
+_TONES = {RegistrationStatus.CONFIRMED: "open", RegistrationStatus.WAITLISTED: "waitlist"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +67,10 @@ def my_registration(item: MeRegistration, mission: Mission) -> MyRegistration:
     tz = zone(mission.timezone)
     starts, ends = item.starts_at.astimezone(tz), item.ends_at.astimezone(tz)
     session_cancelled = item.session_status == SessionStatus.CANCELLED
-    if item.status == "waitlisted":
+    status = RegistrationStatus(item.status)
+    if status == RegistrationStatus.WAITLISTED:
         text = f"On the waitlist, position {item.waitlist_position}"
-    elif item.status == "confirmed":
+    elif status == RegistrationStatus.CONFIRMED:
         text = "Confirmed"
     else:
         text = "You cancelled"
@@ -63,13 +79,13 @@ def my_registration(item: MeRegistration, mission: Mission) -> MyRegistration:
     return MyRegistration(
         session_id=item.session_id,
         title=item.title,
-        path=f"/missions/{mission.slug}/sessions/{item.session_id}",
+        path=PATHS.session(mission.slug, item.session_id),
         when=f"{short_day(starts.date())}, {clock(starts)}–{clock(ends)}",
-        status=item.status,
+        status=status,
         status_text=text,
         waitlist_position=item.waitlist_position,
         session_cancelled=session_cancelled,
-        can_cancel=item.status in ("confirmed", "waitlisted") and not session_cancelled,
+        can_cancel=status != RegistrationStatus.CANCELLED and not session_cancelled,
     )
 
 
@@ -81,7 +97,7 @@ def attendee_page(
     now: datetime | None = None,
 ) -> AttendeePage:
     me = present.me(view, manage_token)
-    live = {r.session_id for r in me.registrations if r.status != "cancelled"}
+    live = {r.session_id for r in me.registrations if r.status != RegistrationStatus.CANCELLED}
     cards = (
         [session_card(present.session(v, view.mission.slug), view.mission, now) for v in programme]
         if now
@@ -89,10 +105,10 @@ def attendee_page(
     )
     return AttendeePage(
         me=me,
-        manage_url=present.manage_url(manage_token),
-        manage_path=f"/manage/{manage_token}",
+        manage_url=present.urls.manage(manage_token),
+        manage_path=PATHS.manage(manage_token),
         mission_title=view.mission.title,
-        mission_path=f"/missions/{view.mission.slug}",
+        mission_path=PATHS.mission(view.mission.slug),
         registrations=[my_registration(item, view.mission) for item in me.registrations],
         subscribe=subscribe_box(me.subscribe, private=True),
         can_add=[c for c in cards if c.availability.can_register and c.id not in live],

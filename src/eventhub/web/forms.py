@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from eventhub.api.schemas import Email, Name, ShortText
+from eventhub.schemas import Email, Name, ShortText
 from eventhub.db.services.registrations import SignupRequest
 
 NAME_MAX = 200

@@ -12,11 +12,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from eventhub.api.present import Presenter
-from eventhub.api.registrations import enforce_registration_rate_limit
+from eventhub.present import Presenter
+from eventhub.ratelimit import enforce_registration_rate_limit
 from eventhub.db.services.registrations import AllSessionsRefused, Outcome, SignupOutcome, SignupRequest
-from eventhub.domain.programme import MissionStatus, SessionKind
+from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionKind
+from eventhub.domain.registration import SignupStatus
 from eventhub.services import Services
+from eventhub.urls import PATHS
 from eventhub.web import answer as answers
 from eventhub.web import attendee, views
 from eventhub.web.errors import ErrorPage, render_error
@@ -99,7 +101,7 @@ async def _session_template(
 def _to_answer(services: Services, present: Presenter, outcome: SignupOutcome, manage_token: str) -> Redirect:
     answer = answers.Answer(
         manage_token=manage_token,
-        session_ids=[r.session_id for r in outcome.results if r.status != "refused"],
+        session_ids=[r.session_id for r in outcome.results if r.status != SignupStatus.REFUSED],
         codes={r.session_id: r.code for r in outcome.results if r.code},
         warnings=[present.warning(w).message for w in outcome.warnings],
         issued_at=int(services.clock().timestamp()),
@@ -140,13 +142,13 @@ class RegistrationPages(Controller):
         view = await services.registrations.me(found.manage_token)
         page = attendee.attendee_page(view, found.manage_token, present)
         just = [
-            r for r in page.registrations if r.session_id in found.session_ids and r.status != "cancelled"
+            r for r in page.registrations if r.session_id in found.session_ids and r.status != RegistrationStatus.CANCELLED
         ]
         return Template("answer.html", context={"page": page, "just": just, "answer": found})
 
     @get("/check-email", name="check_email")
     async def check_email(self, mission: FromQuery[str | None] = None) -> Template:
-        back = f"/missions/{mission}" if mission and SLUG.fullmatch(mission) else "/"
+        back = PATHS.mission(mission) if mission and SLUG.fullmatch(mission) else "/"
         return Template("check_email.html", context={"back": back})
 
 
@@ -181,7 +183,7 @@ class ManagePages(Controller):
         self, token: FromPath[str], session_id: FromPath[int], services: NamedDependency[Services]
     ) -> Redirect:
         await services.registrations.cancel_mine(token, session_id)
-        return Redirect(f"/manage/{token}?cancelled={session_id}", status_code=303)
+        return Redirect(f"{PATHS.manage(token)}?cancelled={session_id}", status_code=303)
 
     @post("/sessions/{session_id:int}/register", name="add_session")
     async def add_session(
@@ -203,4 +205,4 @@ class ManagePages(Controller):
     @post("/feed-token", name="rotate_feed")
     async def rotate_feed(self, token: FromPath[str], services: NamedDependency[Services]) -> Redirect:
         await services.registrations.rotate_feed_token(token)
-        return Redirect(f"/manage/{token}?rotated=true", status_code=303)
+        return Redirect(f"{PATHS.manage(token)}?rotated=true", status_code=303)

@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import BeforeMessageSendHookHandler
 
+from eventhub.domain.registration import ALREADY_REGISTERED
 from eventhub.errors import EXCEPTION_HANDLERS
 from eventhub.settings import Settings
 from eventhub.web.errors import page_handlers, pages_for_browsers
@@ -71,6 +72,7 @@ def _engine() -> JinjaTemplateEngine:
     )
     environment.globals["static"] = static_url
     environment.globals["csrf_field"] = CSRF_FIELD
+    environment.globals["ALREADY_REGISTERED"] = ALREADY_REGISTERED  # a signup result's code, from the domain
     environment.filters["hhmm"] = clock
     return JinjaTemplateEngine.from_environment(environment)
 

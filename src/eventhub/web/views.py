@@ -1,8 +1,9 @@
 """What each page shows, built in one place from service results and the API's Presenter.
 
 Templates only lay these out: times are already in the mission's zone, seat counts come
-from the same `SessionOut` the JSON API answers with, and every feed link comes from
-the Presenter's subscribe helpers, so pages and API never disagree.
+from the same `SessionOut` the JSON API answers with (the shared `Presenter`), signup
+rules from the domain, and every link from `eventhub.urls`, so pages and API never
+disagree.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from itertools import groupby
 
 from markupsafe import Markup
 
-from eventhub.api.present import Presenter
-from eventhub.api.schemas import MissionOut, SessionOut, SubscribeLinksOut
+from eventhub.present import Presenter
+from eventhub.schemas import MissionOut, SessionOut, SubscribeLinksOut
 from eventhub.db.models import Mission
 from eventhub.db.services.sessions import SessionView
 from eventhub.domain.programme import MissionStatus, SessionKind, SessionStatus
-from eventhub.domain.registration import Refusal, SignupWindow, refusal
+from eventhub.domain.registration import Refusal, refusal, signup_window
 from eventhub.domain.time import zone
 from eventhub.web.formatting import (
     LANGUAGES,
@@ -30,6 +31,7 @@ from eventhub.web.formatting import (
     short_day,
     zone_label,
 )
+from eventhub.urls import PATHS
 from eventhub.web.qr import qr_svg
 from eventhub.web.timetable import Timetable, build_timetable
 
@@ -97,17 +99,7 @@ class SessionCard:
 def availability(out: SessionOut, mission_status: MissionStatus, now: datetime) -> Availability:
     if out.status == SessionStatus.CANCELLED:
         return Availability("Cancelled", "cancelled", None, False, False)
-    reason = refusal(
-        SignupWindow(
-            mission_status=mission_status,
-            session_status=out.status,
-            mode=out.registration,
-            opens_at=out.registration_opens_at,
-            closes_at=out.registration_closes_at,
-            starts_at=out.starts_at_utc,
-        ),
-        now,
-    )
+    reason = refusal(signup_window(mission_status, out), now)
     # Seat counts matter to someone who can (or soon can) sign up; elsewhere they are noise.
     seats = _seats(out) if reason in (None, Refusal.REGISTRATION_NOT_OPEN_YET) else None
     if reason is None:
@@ -147,7 +139,7 @@ def session_card(out: SessionOut, mission: Mission, now: datetime) -> SessionCar
         own_note = f"{clock(out.starts_at)}–{clock(out.ends_at)} local time in {city_of(out.timezone)}"
     return SessionCard(
         id=out.id,
-        path=f"/missions/{out.mission_slug}/sessions/{out.id}",
+        path=PATHS.session(out.mission_slug, out.id),
         title=out.title,
         kind=out.kind,
         starts=starts,
@@ -195,7 +187,7 @@ class MissionSummary:
 def mission_list(missions: Sequence[Mission]) -> list[MissionSummary]:
     return [
         MissionSummary(
-            path=f"/missions/{m.slug}",
+            path=PATHS.mission(m.slug),
             title=m.title,
             summary=m.summary,
             dates=mission_dates(m),
@@ -242,7 +234,7 @@ def agenda_page(
     kind: SessionKind | None,
 ) -> AgendaPage:
     cards = [session_card(present.session(view, mission.slug), mission, now) for view in sessions]
-    base = f"/missions/{mission.slug}"
+    base = PATHS.mission(mission.slug)
     present_kinds = sorted({c.kind for c in cards}, key=list(SessionKind).index)
     chips = [KindChip("All sessions", base, kind is None)] + [
         KindChip(k.label, f"{base}?kind={k.value}", k == kind) for k in present_kinds

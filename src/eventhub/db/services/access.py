@@ -38,6 +38,13 @@ def may_see_drafts(mission: Mission, organiser: Organiser | None) -> bool:
     return organiser is not None and organiser.may_manage(mission.id)
 
 
+def may_see_email(mission: Mission, organiser: Organiser | None) -> bool:
+    """Whether a person's e-mail address may be shown: only to the mission's organisers
+    (those who may see its drafts), on pages and in the API alike; the public sees names
+    and affiliations."""
+    return may_see_drafts(mission, organiser)
+
+
 def mission_not_found(slug: str) -> NotFound:
     return NotFound(f"No mission {slug!r}.", code="mission_not_found")
 

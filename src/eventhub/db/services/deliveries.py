@@ -12,7 +12,7 @@ from sqlalchemy import func, literal, or_, select, update
 from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, OutboxMessage, ProgrammeSession, Registration
 from eventhub.db.services.access import Clock, Organiser, managed_mission
-from eventhub.db.services.seats import waitlist_position
+from eventhub.db.services.seats import waitlist_positions
 from eventhub.domain.mail import LEASE, MailStatus, gives_up, retry_delay
 
 
@@ -89,7 +89,7 @@ class Outbox:
                     .limit(1)
                 )
                 if registration is not None:
-                    position = await waitlist_position(db, registration)
+                    position = (await waitlist_positions(db, [registration])).get(registration.id)
             return Delivery(message, attendee, mission, session, registration, position)
 
     async def mark_sent(self, message_id: int) -> None:

@@ -1,5 +1,6 @@
-"""Calendar feeds: which sessions each feed shows, how they read in a calendar, and the
-validators that let a feed answer 304 without rendering.
+"""Calendar feeds: which sessions each feed shows, the cache of their rendered bytes, and
+the validators that let a feed answer 304 without rendering. How a session reads in a
+calendar is `eventhub.calendar.events`.
 
 Rendered bytes are cached per process under a key that contains the mission's version
 (bumped by every programme change in the same transaction as the change), so every
@@ -30,7 +31,8 @@ from sqlalchemy import ColumnElement, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eventhub.calendar import CalendarEvent, CalendarMeta, EventCache, EventStatus, render_calendar
+from eventhub.calendar import CalendarEvent, CalendarMeta, EventCache, render_calendar
+from eventhub.calendar.events import SessionRecord, calendar_event, personal_event
 from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, Person, ProgrammeSession, Registration, SessionSpeaker, Venue
 from eventhub.db.services.access import Clock, mission_not_found
@@ -38,7 +40,8 @@ from eventhub.db.services.registrations import attendee_by_feed_token
 from eventhub.db.services.seats import waitlist_positions
 from eventhub.db.services.sessions import SessionFilter
 from eventhub.domain.errors import NotFound
-from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionKind, SessionStatus
+from eventhub.domain.programme import MissionStatus, SessionStatus
+from eventhub.urls import Urls
 
 # Bump when the rendering changes, so that old ETags stop matching.
 RENDER_REVISION = "1"
@@ -122,6 +125,7 @@ class Feeds:
         self._database = database
         self._clock = clock
         self._base = public_base
+        self._urls = Urls(public_base)
         self._host = public_host
         self._events = EventCache()
         self._bodies = _Bodies()
@@ -203,7 +207,10 @@ class Feeds:
             cached = self._bodies.get(key)
             if cached is not None:
                 return cached
-            events = [self._personal_event(r, s, position, mission.slug) for r, s, position in entries]
+            events = [
+                personal_event(r, s, position, urls=self._urls, host=self._host, slug=mission.slug)
+                for r, s, position in entries
+            ]
             meta = CalendarMeta(
                 name=f"My programme: {mission.title}", description=None, timezone=mission.timezone, refresh_minutes=30
             )
@@ -251,7 +258,7 @@ class Feeds:
         gives the very event object it gave last time, whose rendering is cached."""
         where = (ProgrammeSession.mission_id == mission.id, ProgrammeSession.status.in_(PUBLIC_STATUSES), *conditions)
         rows = (await db.execute(
-            select(*_SessionRow.COLUMNS).outerjoin(Venue, Venue.id == ProgrammeSession.venue_id).where(*where)
+            select(*_SESSION_COLUMNS).outerjoin(Venue, Venue.id == ProgrammeSession.venue_id).where(*where)
         )).all()
         speakers: dict[int, list[tuple[str, str]]] = {}
         if rows:
@@ -269,7 +276,8 @@ class Feeds:
             key = (tuple(row), tuple(speakers.get(row[0], ())), mission.slug)
             event = self._row_events.get(key)
             if event is None:
-                event = self._event(_SessionRow(*row, speakers=key[1]), mission.slug)
+                session = SessionRecord.of_row(*row, speakers=key[1])
+                event = calendar_event(session, urls=self._urls, host=self._host, slug=mission.slug)
                 self._row_events[key] = event
                 if len(self._row_events) > ROW_EVENTS:
                     del self._row_events[next(iter(self._row_events))]  # the oldest
@@ -279,134 +287,19 @@ class Feeds:
     def _versioned(self, key: tuple[object, ...], version: int) -> tuple[object, ...]:
         return (*key, version, RENDER_REVISION, self._base)
 
-    def _event(self, session: ProgrammeSession | _SessionRow, slug: str, **overrides: Any) -> CalendarEvent:
-        return calendar_event(session, base=self._base, host=self._host, slug=slug, **overrides)
-
-    def _personal_event(
-        self, registration: Registration, session: ProgrammeSession, position: int | None, slug: str
-    ) -> CalendarEvent:
-        if session.status != SessionStatus.PUBLISHED or registration.status == RegistrationStatus.CANCELLED:
-            status, summary = EventStatus.CANCELLED, None
-        elif registration.status == RegistrationStatus.WAITLISTED:
-            status, summary = EventStatus.TENTATIVE, f"Waitlist #{position}: {session.title}"
-        else:
-            status, summary = EventStatus.CONFIRMED, None
-        return self._event(
-            session,
-            slug,
-            status=status,
-            summary=summary,
-            sequence=session.sequence + registration_revision(registration),
-            last_modified=max(session.updated_at, registration.updated_at),
-        )
-
-
-def calendar_event(
-    session: ProgrammeSession | _SessionRow,
-    *,
-    base: str,
-    host: str,
-    slug: str,
-    status: EventStatus | None = None,
-    summary: str | None = None,
-    sequence: int | None = None,
-    last_modified: datetime | None = None,
-) -> CalendarEvent:
-    """A session as calendars show it; the same UID wherever it appears (feeds and mail)."""
-    venue = session.venue
-    session_url = f"{base}/missions/{slug}/sessions/{session.id}"
-    cancelled = session.status == SessionStatus.CANCELLED
-    return CalendarEvent(
-        uid=f"{session.uid}@{host}",
-        sequence=session.sequence if sequence is None else sequence,
-        last_modified=session.updated_at if last_modified is None else last_modified,
-        starts_local=session.starts_local,
-        ends_local=session.ends_local,
-        timezone=session.timezone,
-        summary=summary or session.title,
-        description=_description(session, session_url),
-        location=", ".join(p for p in (venue.name, venue.address) if p) if venue else session.online_url,
-        geo=(venue.latitude, venue.longitude)
-        if venue and venue.latitude is not None and venue.longitude is not None
-        else None,
-        categories=(session.kind.label,),
-        status=status or (EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED),
-        url=session_url,
-    )
-
-
-def registration_revision(registration: Registration) -> int:
-    """Promotion and cancellation of a registration are changes too: calendars need a higher SEQUENCE."""
-    promoted = registration.confirmed_at is not None and registration.confirmed_at != registration.created_at
-    return int(promoted) + int(registration.cancelled_at is not None)
-
 
 def _etag(key: tuple[object, ...]) -> str:
     return '"' + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _description(session: ProgrammeSession | _SessionRow, session_url: str) -> str:
-    parts = [session.description.strip()] if session.description.strip() else []
-    if session.speakers:
-        people = [
-            f"{s.person.name} ({s.person.affiliation})" if s.person.affiliation else s.person.name
-            for s in session.speakers
-        ]
-        parts.append("Speakers: " + "; ".join(people))
-    if session.online_url:
-        parts.append(f"Online: {session.online_url}")
-    parts.append(f"Details and registration: {session_url}")
-    return "\n\n".join(parts)
-
-
-class _Person:
-    __slots__ = ("affiliation", "name")
-
-    def __init__(self, name: str, affiliation: str) -> None:
-        self.name = name
-        self.affiliation = affiliation
-
-
-class _Speaker:
-    __slots__ = ("person",)
-
-    def __init__(self, name: str, affiliation: str) -> None:
-        self.person = _Person(name, affiliation)
-
-
-class _Venue:
-    __slots__ = ("address", "latitude", "longitude", "name")
-
-    def __init__(self, name: str, address: str, latitude: float | None, longitude: float | None) -> None:
-        self.name, self.address, self.latitude, self.longitude = name, address, latitude, longitude
-
-
-class _SessionRow:
-    """What `calendar_event` reads of a session, from one row of a plain query."""
-
-    COLUMNS = (
-        ProgrammeSession.id, ProgrammeSession.uid, ProgrammeSession.sequence, ProgrammeSession.updated_at,
-        ProgrammeSession.starts_local, ProgrammeSession.ends_local, ProgrammeSession.timezone,
-        ProgrammeSession.title, ProgrammeSession.description, ProgrammeSession.online_url, ProgrammeSession.kind,
-        ProgrammeSession.status, ProgrammeSession.venue_id, Venue.name, Venue.address, Venue.latitude,
-        Venue.longitude,
-    )
-    __slots__ = (
-        "description", "ends_local", "id", "kind", "online_url", "sequence", "speakers", "starts_local", "status",
-        "timezone", "title", "uid", "updated_at", "venue",
-    )
-
-    def __init__(
-        self, id: int, uid: str, sequence: int, updated_at: datetime, starts_local: datetime, ends_local: datetime,
-        timezone: str, title: str, description: str, online_url: str | None, kind: SessionKind,
-        status: SessionStatus, venue_id: int | None, venue_name: str | None, venue_address: str | None,
-        latitude: float | None, longitude: float | None, *, speakers: tuple[tuple[str, str], ...],
-    ) -> None:
-        self.id, self.uid, self.sequence, self.updated_at = id, uid, sequence, updated_at
-        self.starts_local, self.ends_local, self.timezone = starts_local, ends_local, timezone
-        self.title, self.description, self.online_url, self.kind, self.status = title, description, online_url, kind, status
-        self.venue = None if venue_id is None else _Venue(venue_name or "", venue_address or "", latitude, longitude)
-        self.speakers = [_Speaker(name, affiliation) for name, affiliation in speakers]
+# What `SessionRecord.of_row` takes, in its order: a session with its venue, from one plain query.
+_SESSION_COLUMNS = (
+    ProgrammeSession.id, ProgrammeSession.uid, ProgrammeSession.sequence, ProgrammeSession.updated_at,
+    ProgrammeSession.starts_local, ProgrammeSession.ends_local, ProgrammeSession.timezone,
+    ProgrammeSession.title, ProgrammeSession.description, ProgrammeSession.online_url, ProgrammeSession.kind,
+    ProgrammeSession.status, ProgrammeSession.venue_id, Venue.name, Venue.address, Venue.latitude,
+    Venue.longitude,
+)
 
 
 async def _public_mission(db: AsyncSession, slug: str) -> Mission:

@@ -24,26 +24,23 @@ from eventhub.db.services.seats import (
     lock_session,
     release_seat,
     signup_turns,
-    waitlist_position,
     waitlist_positions,
 )
 from eventhub.db.services.travel import mission_travel_times
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
-from eventhub.domain.registration import Refusal, ScheduleWarning, SignupWindow, refusal, schedule_warnings
+from eventhub.domain.registration import (
+    ALREADY_REGISTERED,
+    Refusal,
+    ScheduleWarning,
+    SignupStatus,
+    refusal,
+    schedule_warnings,
+    signup_window,
+)
 from eventhub.domain.scheduling import Slot
 from eventhub.domain.tokens import feed_token_for, manage_token_for, new_token_salt, token_digest
-
-REFUSED = "refused"
-ALREADY_REGISTERED = "already_registered"
-
-
-@dataclass(frozen=True, slots=True)
-class SeatCount:
-    confirmed: int = 0
-    waitlisted: int = 0
-
 
 @dataclass(frozen=True, slots=True)
 class SignupRequest:
@@ -56,7 +53,7 @@ class SignupRequest:
 @dataclass(frozen=True, slots=True)
 class SessionResult:
     session_id: int
-    status: str  # confirmed | waitlisted | refused (| cancelled in an attendee's history)
+    status: SignupStatus
     waitlist_position: int | None = None
     code: str | None = None
 
@@ -133,13 +130,13 @@ class Registrations:
             results = [result for result, _ in signups]
             order = {sid: i for i, sid in enumerate(request.session_ids)}
             results.sort(key=lambda r: order[r.session_id])
-            if all(r.status == REFUSED for r in results):
+            if all(r.status == SignupStatus.REFUSED for r in results):
                 raise AllSessionsRefused(
                     "No session of this request takes registrations.",
                     results=[_result_dict(r) for r in results],
                 )
             newly = [locked for result, locked in signups
-                     if locked is not None and result.status != REFUSED and result.code is None]
+                     if locked is not None and result.status != SignupStatus.REFUSED and result.code is None]
             warnings = await _warnings_for(db, mission.id, attendee_id, newly, newcomer=tokens is not None)
 
         return SignupOutcome(
@@ -250,7 +247,7 @@ class Registrations:
                 .where(ProgrammeSession.mission_id == mission.id)
                 .order_by(ProgrammeSession.starts_at_utc, ProgrammeSession.id, Registration.id)
             ))
-            positions = _queue_positions(r for r, _, _ in rows)
+            positions = await waitlist_positions(db, (r for r, _, _ in rows))
         attendees = {a.id: a for _, _, a in rows}
         return mission, [AttendeeRegistration(r, s, positions.get(r.id)) for r, s, _ in rows], attendees
 
@@ -262,18 +259,6 @@ async def mission_has_registrations(db: AsyncSession, mission_id: int) -> bool:
         .where(ProgrammeSession.mission_id == mission_id)
     )
     return bool(await db.scalar(query))
-
-
-async def seat_counts(db: AsyncSession, session_ids: Iterable[int]) -> dict[int, SeatCount]:
-    """Confirmed and waitlisted registrations per session, as the sessions' rows count them."""
-    ids = list(session_ids)
-    if not ids:
-        return {}
-    session = ProgrammeSession.__table__
-    rows = await db.execute(
-        select(session.c.id, session.c.confirmed_count, session.c.waitlisted_count).where(session.c.id.in_(ids))
-    )
-    return {session_id: SeatCount(confirmed, waitlisted) for session_id, confirmed, waitlisted in rows}
 
 
 async def attendee_by_feed_token(db: AsyncSession, feed_token: str) -> Attendee | None:
@@ -377,28 +362,17 @@ async def _sign_up(
     """One session of a signup, under its lock. A newcomer (created in this transaction)
     has no registration yet, so only an existing attendee is checked for one."""
     if locked is None or locked.session.status == SessionStatus.DRAFT:
-        return SessionResult(session_id, REFUSED, code=Refusal.SESSION_NOT_FOUND), None
+        return SessionResult(session_id, SignupStatus.REFUSED, code=Refusal.SESSION_NOT_FOUND), None
     if not newcomer:
         existing = await _live_registration(db, session_id, attendee_id)
         if existing is not None:  # idempotent: the same answer again, and nothing stored
-            position = await waitlist_position(db, existing)
-            return SessionResult(session_id, existing.status, position, ALREADY_REGISTERED), locked
-    session = locked.session
-    reason = refusal(
-        SignupWindow(
-            mission_status=mission.status,
-            session_status=session.status,
-            mode=session.registration,
-            opens_at=session.registration_opens_at,
-            closes_at=session.registration_closes_at,
-            starts_at=session.starts_at_utc,
-        ),
-        now,
-    )
+            position = (await waitlist_positions(db, [existing])).get(existing.id)
+            return SessionResult(session_id, SignupStatus(existing.status), position, ALREADY_REGISTERED), locked
+    reason = refusal(signup_window(mission.status, locked.session), now)
     if reason is not None:
-        return SessionResult(session_id, REFUSED, code=reason), locked
-    claim = await claim_seat(db, locked, attendee_id, now)
-    return SessionResult(session_id, claim.status, claim.waitlist_position), locked
+        return SessionResult(session_id, SignupStatus.REFUSED, code=reason), locked
+    seat = await claim_seat(db, locked, attendee_id, now)
+    return SessionResult(session_id, SignupStatus(seat.status), seat.waitlist_position), locked
 
 
 async def _live_registration(db: AsyncSession, session_id: int, attendee_id: int) -> Registration | None:
@@ -453,17 +427,6 @@ async def _attendee_view(db: AsyncSession, attendee: Attendee) -> AttendeeView:
     return AttendeeView(
         attendee, mission, [AttendeeRegistration(r, s, positions.get(r.id)) for r, s in rows]
     )
-
-
-def _queue_positions(registrations: Iterable[Registration]) -> dict[int, int]:
-    """Waitlist positions for a whole export, from id order per session."""
-    positions: dict[int, int] = {}
-    counters: dict[int, int] = {}
-    for registration in sorted(registrations, key=lambda r: r.id):
-        if registration.status == RegistrationStatus.WAITLISTED:
-            counters[registration.session_id] = counters.get(registration.session_id, 0) + 1
-            positions[registration.id] = counters[registration.session_id]
-    return positions
 
 
 def _result_dict(result: SessionResult) -> dict[str, object]:

@@ -31,7 +31,7 @@ from eventhub.db.models import Mission, ProgrammeSession, Registration
 from eventhub.db.services.outbox import OUTBOX, enqueue, insert_messages, message_row
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import RegistrationStatus, SessionStatus
-from eventhub.domain.registration import check_new_capacity, seat_for_newcomer, to_promote
+from eventhub.domain.registration import Seat, check_new_capacity, seat_for_newcomer, to_promote
 
 _LOCK_KEY = object()
 _SESSION = ProgrammeSession.__table__
@@ -50,14 +50,6 @@ class LockedSession:
     def __post_init__(self) -> None:
         if self._key is not _LOCK_KEY:
             raise TypeError("LockedSession comes only from lock_session() or lock_for_signup()")
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A new registration as the ledger decided it."""
-
-    status: RegistrationStatus
-    waitlist_position: int | None
 
 
 async def lock_session(db: AsyncSession, session_id: int, mission_id: int | None = None) -> LockedSession | None:
@@ -113,11 +105,31 @@ async def lock_for_signup(db: AsyncSession, slug: str, session_id: int) -> Locke
     return LockedSession(row, _LOCK_KEY, queue=(row.confirmed_count, row.waitlisted_count))
 
 
+@dataclass(frozen=True, slots=True)
+class SeatCount:
+    confirmed: int = 0
+    waitlisted: int = 0
+
+
+async def seat_counts(db: AsyncSession, session_ids: Iterable[int]) -> dict[int, SeatCount]:
+    """Confirmed and waitlisted registrations per session, as the sessions' rows count them:
+    the one source of both counts (triggers keep them in the statement that changes a
+    registration, so they are current inside a transaction too)."""
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    rows = await db.execute(
+        select(_SESSION.c.id, _SESSION.c.confirmed_count, _SESSION.c.waitlisted_count).where(_SESSION.c.id.in_(ids))
+    )
+    return {session_id: SeatCount(confirmed, waitlisted) for session_id, confirmed, waitlisted in rows}
+
+
 async def confirmed_count(db: AsyncSession, locked: LockedSession) -> int:
-    return await _count(db, locked.session.id, RegistrationStatus.CONFIRMED)
+    """The locked session's confirmed count, read again (the ORM row may hold an older one)."""
+    return (await seat_counts(db, [locked.session.id])).get(locked.session.id, SeatCount()).confirmed
 
 
-async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, now: datetime) -> Claim:
+async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, now: datetime) -> Seat:
     """A new registration: confirmed while seats remain, else at the end of the waitlist.
 
     The lock read the queue's counts, so a waitlisted newcomer's place is known without
@@ -125,7 +137,8 @@ async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, 
     if locked.queue is None:
         raise TypeError("claim_seat needs the lock of lock_for_signup (it reads the queue)")
     confirmed, waiting = locked.queue
-    status = seat_for_newcomer(locked.session.capacity, confirmed)
+    seat = seat_for_newcomer(locked.session.capacity, confirmed, waiting)
+    status = seat.status
     registration = {
         "session_id": locked.session.id,
         "attendee_id": attendee_id,
@@ -137,7 +150,7 @@ async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, 
     }
     mail = message_row(MailKind.REGISTERED, locked.session.mission_id, attendee_id, locked.session.id, now)
     await _insert_with_mail(db, registration, mail)
-    return Claim(status, waiting + 1 if status == RegistrationStatus.WAITLISTED else None)
+    return seat
 
 
 def _prefixed_insert(table: Any, prefix: str) -> Any:
@@ -211,25 +224,11 @@ async def promote_waitlist(db: AsyncSession, locked: LockedSession, now: datetim
     return promoted
 
 
-async def waitlist_position(db: AsyncSession, registration: Registration) -> int | None:
-    """1-based place in the queue (derived from id order, so always gap-free)."""
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    ahead = await db.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.session_id == registration.session_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            Registration.id < registration.id,
-        )
-    )
-    return int(ahead or 0) + 1
-
-
 async def waitlist_positions(db: AsyncSession, registrations: Iterable[Registration]) -> dict[int, int]:
-    """Queue places of many registrations at once (registration id -> 1-based place), in one
-    query however many there are; the same numbers as `waitlist_position`."""
+    """Queue places of waitlisted registrations (registration id -> 1-based place, from id
+    order per session, so always gap-free), in one query however many there are: the one
+    place that reads a registration's waitlist position. (A newcomer's place is decided
+    with its seat, from the counts the lock read: `seat_for_newcomer`.)"""
     waiting = {r.id: r.session_id for r in registrations if r.status == RegistrationStatus.WAITLISTED}
     if not waiting:
         return {}
@@ -248,15 +247,6 @@ async def waitlist_positions(db: AsyncSession, registrations: Iterable[Registrat
     )
     rows = await db.execute(select(queues.c.id, queues.c.place).where(queues.c.id.in_(list(waiting))))
     return {registration_id: int(position) for registration_id, position in rows}
-
-
-async def _count(db: AsyncSession, session_id: int, status: RegistrationStatus) -> int:
-    count = await db.scalar(
-        select(func.count()).select_from(Registration).where(
-            Registration.session_id == session_id, Registration.status == status
-        )
-    )
-    return int(count or 0)
 
 
 async def _tell(db: AsyncSession, kind: MailKind, locked: LockedSession, attendee_id: int, now: datetime) -> None:

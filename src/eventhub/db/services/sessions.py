@@ -16,7 +16,7 @@ from eventhub.db.database import Database
 from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, Venue
 from eventhub.db.services.access import Clock, Organiser, managed_mission, may_see_drafts, touch, visible_mission
 from eventhub.db.services.outbox import enqueue_for_registrants
-from eventhub.db.services.registrations import SeatCount, seat_counts
+from eventhub.db.services.seats import SeatCount, seat_counts
 from eventhub.db.services.seats import change_capacity, lock_session, promote_waitlist
 from eventhub.db.services.travel import mission_travel_times
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict

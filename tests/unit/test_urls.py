@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from eventhub.calendar import subscribe_links, webcal_url
+from eventhub.urls import subscribe_links, webcal_url
 
 FEED = "https://events.example.org/missions/bishkek-2026/calendar.ics?kind=workshop&venue_id=3"
 NAME = "Latvian IT Cluster in Bishkek & partners"

@@ -1,4 +1,10 @@
-"""Subscription links for a feed: webcal://, and the one-click forms Google and Outlook accept."""
+"""Every URL the service prints, in one place: pages, the JSON API, mail and feeds call it.
+
+`Urls(public_base)` gives absolute URLs (API bodies, mail, calendar events);
+`PATHS = Urls("")` the same addresses relative to the site (links inside pages and
+redirects). A feed's subscription forms (webcal://, and the one-click links Google and
+Outlook accept) come from `subscribe_links`. Imports only the standard library.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,37 @@ from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 _GOOGLE = "https://calendar.google.com/calendar/render?cid="
 _OUTLOOK_LIVE = "https://outlook.live.com/calendar/0/addfromweb"
 _OUTLOOK_OFFICE = "https://outlook.office.com/calendar/0/addfromweb"
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """The service's addresses under `base` (no trailing slash; "" for site-relative paths)."""
+
+    base: str = ""
+
+    def mission(self, slug: str) -> str:
+        return f"{self.base}/missions/{slug}"
+
+    def mission_feed(self, slug: str) -> str:
+        return f"{self.base}/missions/{slug}/calendar.ics"
+
+    def mission_sessions_api(self, slug: str) -> str:
+        return f"{self.base}/api/missions/{slug}/sessions"
+
+    def session(self, slug: str, session_id: int) -> str:
+        return f"{self.base}/missions/{slug}/sessions/{session_id}"
+
+    def session_feed(self, slug: str, session_id: int) -> str:
+        return f"{self.base}/missions/{slug}/sessions/{session_id}/calendar.ics"
+
+    def manage(self, manage_token: str) -> str:
+        return f"{self.base}/manage/{manage_token}"
+
+    def personal_feed(self, feed_token: str) -> str:
+        return f"{self.base}/feeds/{feed_token}/calendar.ics"
+
+
+PATHS = Urls("")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Request and response bodies. Requests refuse unknown fields (no mass assignment)."""
+"""Request and response bodies: the wire format the JSON API answers with, the pages lay
+out and `eventhub load` reads. Requests refuse unknown fields (no mass assignment)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eventhub.api.schemas import (
+from eventhub.schemas import (
     ConflictingSession,
     ConflictOut,
     FeedTokenOut,
@@ -23,7 +23,6 @@ from eventhub.api.schemas import (
     VenueOut,
     VenueRef,
 )
-from eventhub.calendar import subscribe_links, webcal_url
 from eventhub.db.models import Attendee, Mission, Person, TravelTime, Venue
 from eventhub.db.services.registrations import (
     AttendeeRegistration,
@@ -33,19 +32,18 @@ from eventhub.db.services.registrations import (
 )
 from eventhub.domain.tokens import feed_token_for
 from eventhub.db.services.sessions import SessionView
-from eventhub.domain.registration import ScheduleWarning, WarningKind
+from eventhub.domain.registration import ScheduleWarning, WarningKind, seats_left
 from eventhub.domain.scheduling import ConflictPair, Slot
 from eventhub.domain.time import zone, with_offset
+from eventhub.urls import Urls, subscribe_links, webcal_url
 
 
 class Presenter:
     def __init__(self, public_base: str) -> None:
-        self.base = public_base
-
-    def mission_url(self, slug: str) -> str:
-        return f"{self.base}/missions/{slug}"
+        self.urls = Urls(public_base)
 
     def mission(self, mission: Mission) -> MissionOut:
+        feed = self.urls.mission_feed(mission.slug)
         return MissionOut(
             id=mission.id,
             slug=mission.slug,
@@ -60,11 +58,11 @@ class Presenter:
             contact_email=mission.contact_email,
             funding_note=mission.funding_note,
             status=mission.status,
-            url=self.mission_url(mission.slug),
-            sessions_url=f"{self.base}/api/missions/{mission.slug}/sessions",
-            feed_url=self.mission_feed_url(mission.slug),
-            webcal_url=webcal_url(self.mission_feed_url(mission.slug)),
-            subscribe=self.subscribe(self.mission_feed_url(mission.slug), mission.title),
+            url=self.urls.mission(mission.slug),
+            sessions_url=self.urls.mission_sessions_api(mission.slug),
+            feed_url=feed,
+            webcal_url=webcal_url(feed),
+            subscribe=self.subscribe(feed, mission.title),
             created_at=mission.created_at,
             updated_at=mission.updated_at,
         )
@@ -112,7 +110,7 @@ class Presenter:
                 for sp in s.speakers
             ],
             capacity=s.capacity,
-            seats_left=None if s.capacity is None else max(s.capacity - view.seats.confirmed, 0),
+            seats_left=seats_left(s.capacity, view.seats.confirmed),
             waitlist_length=view.seats.waitlisted,
             registration=s.registration,
             registration_opens_at=s.registration_opens_at.astimezone(tz) if s.registration_opens_at else None,
@@ -120,14 +118,11 @@ class Presenter:
             language=s.language,
             status=s.status,
             sequence=s.sequence,
-            url=f"{self.mission_url(mission_slug)}/sessions/{s.id}",
-            ics_url=f"{self.mission_url(mission_slug)}/sessions/{s.id}/calendar.ics",
+            url=self.urls.session(mission_slug, s.id),
+            ics_url=self.urls.session_feed(mission_slug, s.id),
             created_at=s.created_at,
             updated_at=s.updated_at,
         )
-
-    def mission_feed_url(self, slug: str) -> str:
-        return f"{self.mission_url(slug)}/calendar.ics"
 
     @staticmethod
     def subscribe(feed_url: str, name: str) -> SubscribeLinksOut:
@@ -136,12 +131,6 @@ class Presenter:
             https=links.https, webcal=links.webcal, google=links.google,
             outlook=links.outlook, outlook_office=links.outlook_office,
         )
-
-    def manage_url(self, manage_token: str) -> str:
-        return f"{self.base}/manage/{manage_token}"
-
-    def feed_url(self, feed_token: str) -> str:
-        return f"{self.base}/feeds/{feed_token}/calendar.ics"
 
     def accepted(self) -> RegistrationAccepted:
         return RegistrationAccepted(
@@ -158,8 +147,8 @@ class Presenter:
         )
         if outcome.manage_token is not None and outcome.feed_token is not None:
             answer.manage_token = outcome.manage_token
-            answer.manage_url = self.manage_url(outcome.manage_token)
-            answer.feed_url = self.feed_url(outcome.feed_token)
+            answer.manage_url = self.urls.manage(outcome.manage_token)
+            answer.feed_url = self.urls.personal_feed(outcome.feed_token)
             answer.webcal_url = webcal_url(answer.feed_url)
             answer.subscribe = self.subscribe(answer.feed_url, f"My programme: {outcome.mission_title}")
         return answer
@@ -183,7 +172,7 @@ class Presenter:
         )
 
     def me(self, view: AttendeeView, manage_token: str) -> MeOut:
-        feed = self.feed_url(feed_token_for(manage_token, view.attendee.feed_generation))
+        feed = self.urls.personal_feed(feed_token_for(manage_token, view.attendee.feed_generation))
         return MeOut(
             id=view.attendee.id,
             name=view.attendee.name,
@@ -202,7 +191,7 @@ class Presenter:
                     ends_at=with_offset(item.session.ends_local, item.session.timezone),
                     timezone=item.session.timezone,
                     registered_at=item.registration.created_at,
-                    session_url=f"{self.mission_url(view.mission.slug)}/sessions/{item.session.id}",
+                    session_url=self.urls.session(view.mission.slug, item.session.id),
                 )
                 for item in view.registrations
             ],
@@ -212,11 +201,11 @@ class Presenter:
         )
 
     def feed_token(self, feed_token: str) -> FeedTokenOut:
-        url = self.feed_url(feed_token)
+        url = self.urls.personal_feed(feed_token)
         return FeedTokenOut(feed_url=url, webcal_url=webcal_url(url), subscribe=self.subscribe(url, "My programme"))
 
     def manage_token(self, manage_token: str) -> ManageTokenOut:
-        return ManageTokenOut(manage_token=manage_token, manage_url=self.manage_url(manage_token))
+        return ManageTokenOut(manage_token=manage_token, manage_url=self.urls.manage(manage_token))
 
     @staticmethod
     def registration_rows(

@@ -1,0 +1,226 @@
+"""A programme session as calendars show it: in the mission feed, a session's own feed,
+an attendee's personal feed and the invitations mail carries, with the same UID everywhere.
+
+Takes plain data: anything shaped like `SessionFacts` (the ORM session satisfies it, and
+so does `SessionRecord`, which the feed builds from one plain query row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from eventhub.calendar.model import CalendarEvent, EventStatus
+from eventhub.domain.programme import RegistrationStatus, SessionKind, SessionStatus
+from eventhub.urls import Urls
+
+
+class PersonFacts(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def affiliation(self) -> str: ...
+
+
+class SpeakerFacts(Protocol):
+    @property
+    def person(self) -> PersonFacts: ...
+
+
+class VenueFacts(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def latitude(self) -> float | None: ...
+    @property
+    def longitude(self) -> float | None: ...
+
+
+class SessionFacts(Protocol):
+    """What an event is made of."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def uid(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def starts_local(self) -> datetime: ...
+    @property
+    def ends_local(self) -> datetime: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def online_url(self) -> str | None: ...
+    @property
+    def kind(self) -> SessionKind: ...
+    @property
+    def status(self) -> SessionStatus: ...
+    @property
+    def venue(self) -> VenueFacts | None: ...
+    @property
+    def speakers(self) -> Sequence[SpeakerFacts]: ...
+
+
+class RegistrationFacts(Protocol):
+    @property
+    def status(self) -> RegistrationStatus: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def confirmed_at(self) -> datetime | None: ...
+    @property
+    def cancelled_at(self) -> datetime | None: ...
+
+
+def calendar_event(
+    session: SessionFacts,
+    *,
+    urls: Urls,
+    host: str,
+    slug: str,
+    status: EventStatus | None = None,
+    summary: str | None = None,
+    sequence: int | None = None,
+    last_modified: datetime | None = None,
+) -> CalendarEvent:
+    """A session as calendars show it; the same UID wherever it appears (feeds and mail)."""
+    venue = session.venue
+    session_url = urls.session(slug, session.id)
+    cancelled = session.status == SessionStatus.CANCELLED
+    return CalendarEvent(
+        uid=f"{session.uid}@{host}",
+        sequence=session.sequence if sequence is None else sequence,
+        last_modified=session.updated_at if last_modified is None else last_modified,
+        starts_local=session.starts_local,
+        ends_local=session.ends_local,
+        timezone=session.timezone,
+        summary=summary or session.title,
+        description=_description(session, session_url),
+        location=", ".join(p for p in (venue.name, venue.address) if p) if venue else session.online_url,
+        geo=(venue.latitude, venue.longitude)
+        if venue and venue.latitude is not None and venue.longitude is not None
+        else None,
+        categories=(session.kind.label,),
+        status=status or (EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED),
+        url=session_url,
+    )
+
+
+def personal_event(
+    registration: RegistrationFacts,
+    session: SessionFacts,
+    waitlist_position: int | None,
+    *,
+    urls: Urls,
+    host: str,
+    slug: str,
+) -> CalendarEvent:
+    """A session in its attendee's own feed: confirmed, tentative while waitlisted (the
+    place in the title), cancelled when either the session or the registration is."""
+    if session.status != SessionStatus.PUBLISHED or registration.status == RegistrationStatus.CANCELLED:
+        status, summary = EventStatus.CANCELLED, None
+    elif registration.status == RegistrationStatus.WAITLISTED:
+        status, summary = EventStatus.TENTATIVE, f"Waitlist #{waitlist_position}: {session.title}"
+    else:
+        status, summary = EventStatus.CONFIRMED, None
+    return calendar_event(
+        session,
+        urls=urls,
+        host=host,
+        slug=slug,
+        status=status,
+        summary=summary,
+        sequence=session.sequence + registration_revision(registration),
+        last_modified=max(session.updated_at, registration.updated_at),
+    )
+
+
+def registration_revision(registration: RegistrationFacts) -> int:
+    """Promotion and cancellation of a registration are changes too: calendars need a higher SEQUENCE."""
+    promoted = registration.confirmed_at is not None and registration.confirmed_at != registration.created_at
+    return int(promoted) + int(registration.cancelled_at is not None)
+
+
+def _description(session: SessionFacts, session_url: str) -> str:
+    parts = [session.description.strip()] if session.description.strip() else []
+    if session.speakers:
+        people = [
+            f"{s.person.name} ({s.person.affiliation})" if s.person.affiliation else s.person.name
+            for s in session.speakers
+        ]
+        parts.append("Speakers: " + "; ".join(people))
+    if session.online_url:
+        parts.append(f"Online: {session.online_url}")
+    parts.append(f"Details and registration: {session_url}")
+    return "\n\n".join(parts)
+
+
+# --- plain records: a session read as one row of a plain query ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    name: str
+    affiliation: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRecord:
+    person: PersonRecord
+
+
+@dataclass(frozen=True, slots=True)
+class VenueRecord:
+    name: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A `SessionFacts` without the ORM: what the feeds build from plain rows."""
+
+    id: int
+    uid: str
+    sequence: int
+    updated_at: datetime
+    starts_local: datetime
+    ends_local: datetime
+    timezone: str
+    title: str
+    description: str
+    online_url: str | None
+    kind: SessionKind
+    status: SessionStatus
+    venue: VenueRecord | None
+    speakers: tuple[SpeakerRecord, ...]
+
+    @classmethod
+    def of_row(
+        cls, id: int, uid: str, sequence: int, updated_at: datetime, starts_local: datetime, ends_local: datetime,
+        timezone: str, title: str, description: str, online_url: str | None, kind: SessionKind,
+        status: SessionStatus, venue_id: int | None, venue_name: str | None, venue_address: str | None,
+        latitude: float | None, longitude: float | None, *, speakers: Sequence[tuple[str, str]],
+    ) -> SessionRecord:
+        """From the columns in this order (venue columns None without a venue) and the
+        speakers' (name, affiliation) pairs."""
+        venue = None if venue_id is None else VenueRecord(venue_name or "", venue_address or "", latitude, longitude)
+        return cls(
+            id, uid, sequence, updated_at, starts_local, ends_local, timezone, title, description, online_url,
+            kind, status, venue, tuple(SpeakerRecord(PersonRecord(name, affiliation)) for name, affiliation in speakers),
+        )

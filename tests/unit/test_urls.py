@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from eventhub.urls import subscribe_links, webcal_url
+from eventhub.urls import PATHS, Urls, subscribe_links, webcal_url
 
 FEED = "https://events.example.org/missions/bishkek-2026/calendar.ics?kind=workshop&venue_id=3"
 NAME = "Latvian IT Cluster in Bishkek & partners"
@@ -48,3 +48,23 @@ def test_subscribe_links_bundle_all_forms_and_stay_ascii():
 def test_links_need_an_absolute_http_feed_url(bad):
     with pytest.raises(ValueError, match="absolute http"):
         subscribe_links(bad, NAME)
+
+
+def test_every_printed_address_is_the_site_path_under_the_public_base():
+    absolute, paths = Urls("https://events.example.org"), PATHS
+    pairs = {
+        "mission": ("/missions/bishkek-2026", absolute.mission("bishkek-2026"), paths.mission("bishkek-2026")),
+        "mission feed": ("/missions/bishkek-2026/calendar.ics", absolute.mission_feed("bishkek-2026"),
+                         paths.mission_feed("bishkek-2026")),
+        "sessions API": ("/api/missions/bishkek-2026/sessions", absolute.mission_sessions_api("bishkek-2026"),
+                         paths.mission_sessions_api("bishkek-2026")),
+        "session": ("/missions/bishkek-2026/sessions/7", absolute.session("bishkek-2026", 7),
+                    paths.session("bishkek-2026", 7)),
+        "session feed": ("/missions/bishkek-2026/sessions/7/calendar.ics", absolute.session_feed("bishkek-2026", 7),
+                         paths.session_feed("bishkek-2026", 7)),
+        "manage": ("/manage/ehm_t0k", absolute.manage("ehm_t0k"), paths.manage("ehm_t0k")),
+        "personal feed": ("/feeds/ehf_t0k/calendar.ics", absolute.personal_feed("ehf_t0k"),
+                          paths.personal_feed("ehf_t0k")),
+    }
+    for name, (path, url, relative) in pairs.items():
+        assert (url, relative) == ("https://events.example.org" + path, path), name

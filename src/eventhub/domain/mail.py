@@ -28,7 +28,8 @@ class MailStatus(StrEnum):
 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff: 30 s, 1 min, 2 min, ... capped at 6 hours."""
-    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), timedelta(hours=6))
+    doublings = min(max(attempts - 1, 0), 10)  # 30 s * 2**10 is past the cap already
+    return min(timedelta(seconds=30 * 2**doublings), timedelta(hours=6))
 
 
 def gives_up(attempts: int) -> bool:

@@ -1,0 +1,87 @@
+"""Sessions as calendar events, from plain data (no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from eventhub.calendar import EventStatus
+from eventhub.calendar.events import SessionRecord, calendar_event, personal_event, registration_revision
+from eventhub.domain.programme import RegistrationStatus, SessionKind, SessionStatus
+from eventhub.urls import Urls
+
+URLS = Urls("https://events.example.org")
+CHANGED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+ROW = (
+    7, "0b6f", 2, CHANGED, datetime(2026, 12, 8, 10, 0), datetime(2026, 12, 8, 11, 30), "Asia/Bishkek",
+    "Export clinic", "Bring your numbers.", None, SessionKind.WORKSHOP, SessionStatus.PUBLISHED,
+    3, "Technopark", "Ibraimov Street 103", 42.87, 74.6,
+)
+SESSION = SessionRecord.of_row(*ROW, speakers=[("Anna Bērziņa", "LIAA"), ("Bakyt Ulan", "")])
+
+
+@dataclass
+class Registration:
+    status: RegistrationStatus = RegistrationStatus.CONFIRMED
+    created_at: datetime = CHANGED
+    updated_at: datetime = CHANGED
+    confirmed_at: datetime | None = CHANGED
+    cancelled_at: datetime | None = None
+
+
+def event(session=SESSION, **overrides):
+    return calendar_event(session, urls=URLS, host="events.example.org", slug="bishkek-2026", **overrides)
+
+
+def test_a_session_becomes_an_event_with_a_stable_uid_place_people_and_link():
+    one = event()
+    assert one.uid == "0b6f@events.example.org" and one.sequence == 2 and one.last_modified == CHANGED
+    assert one.location == "Technopark, Ibraimov Street 103" and one.geo == (42.87, 74.6)
+    assert one.url == "https://events.example.org/missions/bishkek-2026/sessions/7"
+    assert one.description == (
+        "Bring your numbers.\n\nSpeakers: Anna Bērziņa (LIAA); Bakyt Ulan\n\n"
+        "Details and registration: https://events.example.org/missions/bishkek-2026/sessions/7"
+    )
+    assert (one.status, one.categories) == (EventStatus.CONFIRMED, (SessionKind.WORKSHOP.label,))
+
+
+def test_an_online_session_without_venue_points_to_its_link():
+    online = replace(SESSION, venue=None, online_url="https://meet.example.org/x", speakers=())
+    one = event(online)
+    assert one.location == "https://meet.example.org/x" and one.geo is None
+    assert "Online: https://meet.example.org/x" in one.description
+
+
+def test_a_cancelled_session_is_a_cancelled_event():
+    assert event(replace(SESSION, status=SessionStatus.CANCELLED)).status == EventStatus.CANCELLED
+
+
+def personal(registration, session=SESSION, position=None):
+    return personal_event(registration, session, position, urls=URLS, host="events.example.org", slug="bishkek-2026")
+
+
+def test_personal_events_follow_the_registration():
+    later = CHANGED + timedelta(hours=2)
+    confirmed = personal(Registration(updated_at=later))
+    assert (confirmed.status, confirmed.summary, confirmed.last_modified) == (EventStatus.CONFIRMED, "Export clinic", later)
+    waiting = personal(Registration(status=RegistrationStatus.WAITLISTED, confirmed_at=None), position=3)
+    assert (waiting.status, waiting.summary) == (EventStatus.TENTATIVE, "Waitlist #3: Export clinic")
+    gone = personal(Registration(status=RegistrationStatus.CANCELLED, cancelled_at=later))
+    assert gone.status == EventStatus.CANCELLED and gone.sequence == SESSION.sequence + 1
+    session_cancelled = personal(Registration(), replace(SESSION, status=SessionStatus.CANCELLED))
+    assert session_cancelled.status == EventStatus.CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("registration", "revision"),
+    [
+        (Registration(), 0),  # confirmed at once
+        (Registration(confirmed_at=CHANGED + timedelta(days=1)), 1),  # promoted from the waitlist
+        (Registration(cancelled_at=CHANGED + timedelta(days=1)), 1),
+        (Registration(confirmed_at=CHANGED + timedelta(days=1), cancelled_at=CHANGED + timedelta(days=2)), 2),
+    ],
+)
+def test_promotion_and_cancellation_raise_the_sequence(registration, revision):
+    assert registration_revision(registration) == revision

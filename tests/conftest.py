@@ -17,6 +17,7 @@ from eventhub.app import create_app
 from eventhub.db.database import Database
 from eventhub.db.migrate import downgrade, upgrade
 from eventhub.db.models import BigIntBase
+from eventhub.i18n.build import compile_catalogs
 from eventhub.services import Services
 from eventhub.settings import Settings
 
@@ -24,6 +25,12 @@ POSTGRES_URL = os.environ.get("EVENTHUB_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("EVENTHUB_REQUIRE_POSTGRES") == "1"
 PUBLIC_URL = "https://events.example.org"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # The .mo files are build products (hatch_build.py, make): a checkout whose .po files
+    # changed since the last install gets them compiled here, as `make test` would.
+    compile_catalogs()
 
 
 @dataclass

@@ -108,7 +108,7 @@ def create_app(
         exception_handlers=web.exception_handlers,
         template_config=web.templates,
         before_send=[web.before_send, api_headers],
-        middleware=[trusted_hosts(settings), IdempotencyMiddleware()],
+        middleware=[trusted_hosts(settings), *web.middleware, IdempotencyMiddleware()],
         cors_config=cors(settings),
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],

@@ -8,6 +8,8 @@ from xml.etree.ElementTree import Element
 
 import html5lib
 
+from eventhub.domain.languages import LANGUAGES
+
 
 def parse_strict(text: str) -> Element:
     """Parse as a browser would, but fail on any parse error (html5lib's strict mode)."""
@@ -31,10 +33,11 @@ def by_id(root: Element, element_id: str) -> Element | None:
     return next((e for e in root.iter() if e.get("id") == element_id), None)
 
 
-def assert_valid_page(text: str) -> Element:
+def assert_valid_page(text: str, lang: str | None = "en") -> Element:
+    """A well-formed, labelled page in `lang` (None: in any interface language)."""
     assert text.startswith("<!DOCTYPE html>")
     root = parse_strict(text)
-    assert root.get("lang") == "en"
+    assert root.get("lang") == lang if lang else root.get("lang") in LANGUAGES
     assert len(elements(root, "h1")) == 1, "one h1 per page"
     assert elements(root, "title") and text_of(elements(root, "title")[0])
     ids = Counter(e.get("id") for e in root.iter() if e.get("id"))

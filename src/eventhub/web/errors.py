@@ -25,6 +25,7 @@ from eventhub.domain.errors import (
     StateConflict,
 )
 from eventhub.ratelimit import RateLimited
+from eventhub.web.language import error_page_headers
 
 logger = logging.getLogger("eventhub")
 
@@ -71,7 +72,7 @@ def render_error(
         "error.html",
         context={"error": page},
         status_code=page.status,
-        headers=headers,
+        headers={**(headers or {}), **error_page_headers(request)},
         media_type="text/html",
     )
 

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from litestar import Router
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import HTTPException
@@ -19,11 +20,13 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import BeforeMessageSendHookHandler
 
+from eventhub import i18n
 from eventhub.domain.registration import ALREADY_REGISTERED
 from eventhub.errors import EXCEPTION_HANDLERS
 from eventhub.settings import Settings
 from eventhub.web.errors import page_handlers, pages_for_browsers
 from eventhub.web.formatting import clock
+from eventhub.web.language import LanguageMiddleware, LanguageSwitch, Languages, languages_for
 from eventhub.web.pages import ManagePages, ProgrammePages, RegistrationPages, SessionPages
 from eventhub.web.security import CSRF_FIELD, csrf_config, page_headers
 
@@ -40,12 +43,14 @@ class Web:
     before_send: BeforeMessageSendHookHandler
     exception_handlers: dict[type[Exception] | int, Any]
     """App-level handlers: the API's, except that browsers asking for an unknown page get one."""
+    middleware: list[Any]
+    """App-level: pages (error pages too) in the reader's language."""
 
 
 def build_web(settings: Settings) -> Web:
     pages = Router(
         path="/",
-        route_handlers=[ProgrammePages, SessionPages, RegistrationPages, ManagePages],
+        route_handlers=[ProgrammePages, SessionPages, RegistrationPages, ManagePages, LanguageSwitch],
         # CSRF on the page routes only: API clients post JSON with bearer tokens and
         # never see the cookie; feeds and static files stay cookie-free and cacheable.
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
@@ -59,17 +64,34 @@ def build_web(settings: Settings) -> Web:
         include_in_schema=False,
     )
     handlers = {**EXCEPTION_HANDLERS, HTTPException: pages_for_browsers(EXCEPTION_HANDLERS[HTTPException])}
-    return Web(pages, static, TemplateConfig(instance=_engine()), page_headers, handlers)
+    engine = _engine(settings.public_base)
+    return Web(pages, static, TemplateConfig(instance=engine), page_headers, handlers, [LanguageMiddleware])
 
 
-def _engine() -> JinjaTemplateEngine:
+def _engine(public_base: str) -> JinjaTemplateEngine:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,  # a misspelt name fails the page tests instead of rendering blank
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # {{ _("...") }}, {{ ngettext(...) }} and {% trans %} in the request's language; babel.cfg
+    # extracts with the same whitespace policy.
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.current().gettext(message),
+        ngettext=lambda singular, plural, n: i18n.current().plural_text(singular, plural, n),
+        pgettext=lambda context, message: i18n.current().pgettext(context, message),
+        newstyle=True,
+    )
+
+    @pass_context
+    def languages(context: Context) -> Languages:
+        return languages_for(context["request"], public_base)
+
+    environment.globals["languages"] = languages
     environment.globals["static"] = static_url
     environment.globals["csrf_field"] = CSRF_FIELD
     environment.globals["ALREADY_REGISTERED"] = ALREADY_REGISTERED  # a signup result's code, from the domain

@@ -270,6 +270,7 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/manage/{token}/registrations/{session_id}/cancel"): None,
     ("POST", "/manage/{token}/feed-token"): None,
     ("POST", "/manage/{token}/sessions/{session_id}/register"): None,
+    ("POST", "/language"): lambda _w, _: {"lang": "ru", "next": "/"},
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -357,6 +358,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/missions/{slug}/sessions/{session_id}"): PUBLIC,
     ("POST", "/missions/{slug}/sessions/{session_id}"): Rule(everyone(303)),
     ("GET", "/registrations/check-email"): PUBLIC,
+    ("POST", "/language"): Rule(everyone(303)),  # the language switcher: only the reader's own cookie
     # opened by the cookie that the registration form's answer sets
     ("GET", ANSWER_PATH): Rule(everyone(200), fresh_answer, wrong=(("without the cookie", lambda _w: {"cookie": None}, 404),)),
     ("GET", "/manage/{token}"): token_in_path(200),

@@ -4,11 +4,9 @@ cancellations, personal feeds, and HTTP caching."""
 from __future__ import annotations
 
 import itertools
-import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -23,8 +21,8 @@ from eventhub.services import Services
 from eventhub.settings import Settings
 from tests.api.conftest import Api
 from tests.conftest import FIXTURES, FrozenClock
+from tests.golden import assert_golden
 
-GOLDEN = FIXTURES / "golden"
 BISHKEK = "lv-it-cluster-bishkek-2026"
 SLUG = "riga-2026"
 
@@ -40,13 +38,6 @@ async def client(settings: Settings, database: Any, clock: FrozenClock) -> Async
     app = create_app(settings, clock=clock, new_uid=deterministic_uids(start=1000))
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
-
-
-def check_golden(name: str, body: bytes) -> None:
-    path = GOLDEN / name
-    if os.environ.get("EVENTHUB_REGENERATE_GOLDEN") == "1":
-        path.write_bytes(body)
-    assert body == path.read_bytes(), f"{name} differs from its golden file (EVENTHUB_REGENERATE_GOLDEN=1 to accept)"
 
 
 def events(body: bytes) -> list[icalendar.Event]:
@@ -75,7 +66,7 @@ async def test_bishkek_mission_feed_matches_golden_file_and_api_times(
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert response.headers["content-disposition"] == f'inline; filename="{BISHKEK}.ics"'
-    check_golden("bishkek-2026.ics", response.content)
+    assert_golden("bishkek-2026.ics", response.content)
 
     api_sessions = (await client.get(f"/api/missions/{BISHKEK}/sessions")).json()
     ours, theirs = utc_instants_by_two_parsers(response.content)
@@ -95,7 +86,7 @@ async def test_riga_feed_across_both_2026_dst_changes(api: Api, client: AsyncTes
         await api.session(SLUG, title=f"Clinic {day}", starts_at=f"{day}T10:00", ends_at=f"{day}T11:30",
                           venue_id=hall["id"], speakers=[{"person_id": ira["id"], "role": "host"}], language="lv")
     response = await client.get(f"/missions/{SLUG}/calendar.ics")
-    check_golden("riga-dst-2026.ics", response.content)
+    assert_golden("riga-dst-2026.ics", response.content)
     ours, theirs = utc_instants_by_two_parsers(response.content)
     assert ours == theirs
     assert sorted(v.strftime("%m-%d %H:%M") for v in ours.values()) == [
@@ -252,8 +243,3 @@ async def test_feed_links_in_api_responses(api: Api, client: AsyncTestClient) ->
     assert mission["subscribe"]["outlook"].startswith("https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2F")
     s = await api.session(SLUG, starts_at="2026-06-01T10:00", ends_at="2026-06-01T11:00")
     assert s["ics_url"] == f"https://events.example.org/missions/{SLUG}/sessions/{s['id']}/calendar.ics"
-
-
-def test_golden_files_exist() -> None:
-    assert {p.name for p in GOLDEN.glob("*.ics")} >= {"bishkek-2026.ics", "riga-dst-2026.ics"}
-    assert all(isinstance(p, Path) for p in GOLDEN.iterdir())

@@ -1,13 +1,10 @@
-"""Fixtures for the calendar tests: event factory, golden files, an independent VTIMEZONE reader."""
+"""Fixtures for the calendar tests: event factory and an independent VTIMEZONE reader."""
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,8 +14,6 @@ from dateutil.rrule import rrulestr
 
 from eventhub.calendar import CalendarEvent, EventStatus
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
-REGENERATE = os.environ.get("EVENTHUB_REGENERATE_GOLDEN") == "1"
 UTC = UTC
 
 
@@ -44,26 +39,6 @@ def make_event(**changes: Any) -> CalendarEvent:
 @pytest.fixture
 def event_factory() -> Callable[..., CalendarEvent]:
     return make_event
-
-
-@pytest.fixture
-def assert_golden() -> Callable[[str, bytes], None]:
-    """Compare bytes with tests/unit/calendar/golden/<name>; EVENTHUB_REGENERATE_GOLDEN=1 rewrites."""
-
-    def check(name: str, data: bytes) -> None:
-        path = GOLDEN_DIR / name
-        if REGENERATE:
-            path.write_bytes(data)
-            return
-        assert path.is_file(), f"{path} is missing: run once with EVENTHUB_REGENERATE_GOLDEN=1"
-        expected = path.read_bytes()
-        if data != expected:
-            diff = difflib.unified_diff(
-                expected.decode().splitlines(), data.decode().splitlines(), "golden", "rendered", lineterm=""
-            )
-            pytest.fail(f"{name} differs from its golden file:\n" + "\n".join(diff))
-
-    return check
 
 
 class ObservanceReader:

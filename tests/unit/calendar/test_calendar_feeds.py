@@ -11,6 +11,7 @@ import vobject
 from icalendar import Calendar
 
 from eventhub.calendar import CalendarMeta, EventStatus, render_calendar
+from tests.golden import assert_golden
 
 UTC = UTC
 BASE = "https://events.example.org/missions/bishkek-2026"
@@ -104,17 +105,17 @@ def riga_meta():
 @pytest.fixture
 def feeds(bishkek_meta, bishkek_events, riga_meta, riga_events):
     return {
-        "bishkek_mission.ics": render_calendar(bishkek_meta, bishkek_events),
-        "riga_dst_2026.ics": render_calendar(riga_meta, riga_events),
+        "rendered-bishkek-mission.ics": render_calendar(bishkek_meta, bishkek_events),
+        "rendered-riga-dst-2026.ics": render_calendar(riga_meta, riga_events),
     }
 
 
-@pytest.mark.parametrize("name", ["bishkek_mission.ics", "riga_dst_2026.ics"])
-def test_feed_matches_its_golden_file(name, feeds, assert_golden):
+@pytest.mark.parametrize("name", ["rendered-bishkek-mission.ics", "rendered-riga-dst-2026.ics"])
+def test_feed_matches_its_golden_file(name, feeds):
     assert_golden(name, feeds[name])
 
 
-@pytest.mark.parametrize("name", ["bishkek_mission.ics", "riga_dst_2026.ics"])
+@pytest.mark.parametrize("name", ["rendered-bishkek-mission.ics", "rendered-riga-dst-2026.ics"])
 def test_every_line_ends_with_crlf_and_fits_in_75_octets(name, feeds):
     data = feeds[name]
     assert data.endswith(b"\r\n")

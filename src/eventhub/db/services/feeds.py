@@ -24,7 +24,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, event, select

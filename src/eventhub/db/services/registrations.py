@@ -3,7 +3,7 @@ and the organiser's export. Seats move only through `seats` (the locked ledger).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum

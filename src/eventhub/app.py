@@ -1,4 +1,6 @@
-"""create_app(settings) -> Litestar: the only module that wires the pieces together."""
+"""create_app(settings) -> Litestar: the HTTP app's wiring (routes, middleware, exception
+handlers, OpenAPI, lifespan). It takes the services from `Services.build` (services.py,
+which builds them from settings for the CLI too) and the pages from `web.build_web`."""
 
 from __future__ import annotations
 

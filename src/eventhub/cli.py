@@ -1,4 +1,6 @@
-"""The `eventhub` command: demo, serve, db upgrade, load, token create."""
+"""The `eventhub` command: `serve`, `demo` (load the Bishkek fixture and serve it),
+`db upgrade`, `load FILE`, `mail send [--loop]` and `token create`; `eventhub --help`
+lists them with their options."""
 
 from __future__ import annotations
 

@@ -250,7 +250,7 @@ class IdempotencyRecord(BigIntBase):
 
     client: Mapped[str] = mapped_column(String(64))  # digest of who asked (token or address)
     key: Mapped[str] = mapped_column(String(255))
-    fingerprint: Mapped[str] = mapped_column(String(64))  # digest of method, path and body
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of path, query string and body (POSTs only)
     completed: Mapped[bool] = mapped_column(default=False)
     response: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

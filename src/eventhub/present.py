@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from eventhub.schemas import (
     ConflictingSession,
     ConflictOut,
@@ -80,13 +82,8 @@ class Presenter:
         )
 
     def person(self, person: Person, *, with_email: bool) -> PersonOut:
-        return PersonOut(
-            id=person.id,
-            name=person.name,
-            affiliation=person.affiliation,
-            role_title=person.role_title,
-            email=person.email if with_email else None,
-        )
+        out = msgspec.convert(person, PersonOut, from_attributes=True)
+        return out if with_email else msgspec.structs.replace(out, email=None)
 
     def session(self, view: SessionView, mission_slug: str) -> SessionOut:
         s = view.session
@@ -103,7 +100,7 @@ class Presenter:
             starts_at_utc=s.starts_at_utc,
             ends_at_utc=s.ends_at_utc,
             venue_id=s.venue_id,
-            venue=VenueRef(id=s.venue.id, name=s.venue.name, address=s.venue.address) if s.venue else None,
+            venue=msgspec.convert(s.venue, VenueRef, from_attributes=True) if s.venue else None,
             online_url=s.online_url,
             speakers=[
                 SpeakerOut(person_id=sp.person_id, role=sp.role, name=sp.person.name, affiliation=sp.person.affiliation)
@@ -233,7 +230,7 @@ class Presenter:
         return rows
 
     def travel_time(self, row: TravelTime) -> TravelTimeOut:
-        return TravelTimeOut(from_venue_id=row.from_venue_id, to_venue_id=row.to_venue_id, minutes=row.minutes)
+        return msgspec.convert(row, TravelTimeOut, from_attributes=True)
 
     def conflict(self, pair: ConflictPair) -> ConflictOut:
         return ConflictOut(

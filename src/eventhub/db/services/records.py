@@ -1,4 +1,10 @@
-"""Venues and people: small records owned by a mission, changed by its organisers."""
+"""Venues and people: small records owned by a mission, changed by its organisers.
+
+The rows are read and written by advanced-alchemy's repository services; what is ours is
+the mission around them (who may change it, its version for the feeds) and the rules
+beyond the schema (a venue's name is unique in its mission, its sessions follow its zone,
+a record in use is not deleted).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from advanced_alchemy.extensions.litestar import repository, service
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,27 +27,46 @@ from eventhub.domain.time import check_zone_name
 Record = TypeVar("Record", Venue, Person)
 
 
+class VenueRecords(service.SQLAlchemyAsyncRepositoryService[Venue]):
+    class Repo(repository.SQLAlchemyAsyncRepository[Venue]):
+        model_type = Venue
+
+    repository_type = Repo
+
+
+class PersonRecords(service.SQLAlchemyAsyncRepositoryService[Person]):
+    class Repo(repository.SQLAlchemyAsyncRepository[Person]):
+        model_type = Person
+
+    repository_type = Repo
+
+
 class MissionRecords(Generic[Record]):
-    model: type[Record]
+    records: type[service.SQLAlchemyAsyncRepositoryService[Any]]
     noun: str
 
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
 
+    def _service(self, db: AsyncSession) -> service.SQLAlchemyAsyncRepositoryService[Record]:
+        # SQLAlchemy's own errors pass through: the transaction maps lock timeouts and lost
+        # connections (db/database.py), and nothing here needs a refresh after a write.
+        return self.records(session=db, wrap_exceptions=False, auto_refresh=False)
+
     async def list(self, slug: str, organiser: Organiser | None) -> tuple[Mission, list[Record]]:
         """The mission (its zone, who manages it) and its records, in one read."""
         async with self._database.read() as db:
             mission = await visible_mission(db, slug, organiser)
-            query = select(self.model).where(self.model.mission_id == mission.id).order_by(self.model.id)
-            return mission, list(await db.scalars(query))
+            records = self._service(db)
+            found = await records.get_many(mission_id=mission.id, order_by=records.model_type.id.asc())
+            return mission, list(found)
 
     async def create(self, slug: str, fields: Mapping[str, Any], organiser: Organiser | None) -> Record:
         async with self._database.write() as db:
             mission = await managed_mission(db, slug, organiser, lock=True)
             await self._check(db, mission, fields, None)
-            record = self.model(mission_id=mission.id, **fields)
-            db.add(record)
+            record = await self._service(db).create({**fields, "mission_id": mission.id})
             touch(mission, self._clock())
         return record
 
@@ -50,11 +76,11 @@ class MissionRecords(Generic[Record]):
         now = self._clock()
         async with self._database.write() as db:
             mission = await managed_mission(db, slug, organiser, lock=True)
-            record = await self._get(db, mission, record_id)
+            records = self._service(db)
+            record = await self._get(records, mission, record_id)
             await self._check(db, mission, changes, record)
             snapshot = await self._before_update(db, record)
-            for name, value in changes.items():
-                setattr(record, name, value)
+            record = await records.update(dict(changes), item_id=record.id)
             await self._after_update(db, mission, record, snapshot, now)
             touch(mission, now)
         return record
@@ -62,19 +88,20 @@ class MissionRecords(Generic[Record]):
     async def delete(self, slug: str, record_id: int, organiser: Organiser | None) -> None:
         async with self._database.write() as db:
             mission = await managed_mission(db, slug, organiser, lock=True)
-            record = await self._get(db, mission, record_id)
+            records = self._service(db)
+            record = await self._get(records, mission, record_id)
             if await db.scalar(select(self._in_use(record))):
                 raise StateConflict(
                     f"This {self.noun} is used by sessions; change those sessions first.",
                     code=f"{self.noun}_in_use",
                 )
-            await db.delete(record)
+            await records.delete(record.id)
             touch(mission, self._clock())
 
-    async def _get(self, db: AsyncSession, mission: Mission, record_id: int) -> Record:
-        record = await db.scalar(
-            select(self.model).where(self.model.id == record_id, self.model.mission_id == mission.id)
-        )
+    async def _get(
+        self, records: service.SQLAlchemyAsyncRepositoryService[Record], mission: Mission, record_id: int
+    ) -> Record:
+        record = await records.get_one_or_none(id=record_id, mission_id=mission.id)
         if record is None:
             raise NotFound(f"No {self.noun} {record_id} in this mission.", code=f"{self.noun}_not_found")
         return record
@@ -98,7 +125,7 @@ class MissionRecords(Generic[Record]):
 
 
 class Venues(MissionRecords[Venue]):
-    model = Venue
+    records = VenueRecords
     noun = "venue"
 
     async def _check(
@@ -107,10 +134,10 @@ class Venues(MissionRecords[Venue]):
         if fields.get("timezone"):
             check_zone_name(fields["timezone"])
         if "name" in fields:
-            clash = select(Venue.id).where(Venue.mission_id == mission.id, Venue.name == fields["name"])
+            clash = [Venue.mission_id == mission.id, Venue.name == fields["name"]]
             if record is not None:
-                clash = clash.where(Venue.id != record.id)
-            if await db.scalar(clash) is not None:
+                clash.append(Venue.id != record.id)
+            if await self._service(db).exists(*clash):
                 raise StateConflict(f"A venue named {fields['name']!r} already exists.", code="venue_name_taken")
 
     async def _before_update(self, db: AsyncSession, record: Venue) -> dict[ProgrammeSession, CalendarFacts]:
@@ -130,7 +157,7 @@ class Venues(MissionRecords[Venue]):
 
 
 class People(MissionRecords[Person]):
-    model = Person
+    records = PersonRecords
     noun = "person"
 
     def _in_use(self, record: Person) -> Any:

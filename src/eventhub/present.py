@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from eventhub.schemas import (
+    ChangeSummaryOut,
     ConflictingSession,
     ConflictOut,
     FeedTokenOut,
@@ -33,7 +34,9 @@ from eventhub.db.services.registrations import (
     SignupOutcome,
 )
 from eventhub.domain.tokens import feed_token_for
+from eventhub.db.services.bulk import ChangeSummary
 from eventhub.db.services.sessions import SessionView
+from eventhub.domain.programme import ChangeKind
 from eventhub.domain.registration import ScheduleWarning, WarningKind, seats_left
 from eventhub.domain.scheduling import ConflictPair, Slot
 from eventhub.domain.time import zone, with_offset
@@ -114,11 +117,27 @@ class Presenter:
             registration_closes_at=s.registration_closes_at.astimezone(tz) if s.registration_closes_at else None,
             language=s.language,
             status=s.status,
+            cancel_reason=s.cancel_reason,
             sequence=s.sequence,
             url=self.urls.session(mission_slug, s.id),
             ics_url=self.urls.session_feed(mission_slug, s.id),
             created_at=s.created_at,
             updated_at=s.updated_at,
+        )
+
+    @staticmethod
+    def change_summary(summary: ChangeSummary) -> ChangeSummaryOut:
+        counts = summary.counts
+        return ChangeSummaryOut(
+            applied=summary.applied,
+            moved=counts.get(ChangeKind.MOVED, 0),
+            cancelled=counts.get(ChangeKind.CANCELLED, 0),
+            published=counts.get(ChangeKind.PUBLISHED, 0),
+            reinstated=counts.get(ChangeKind.REINSTATED, 0),
+            withdrawn=counts.get(ChangeKind.WITHDRAWN, 0),
+            changed=counts.get(ChangeKind.CHANGED, 0),
+            attendees_mailed=summary.attendees_mailed,
+            session_ids=list(summary.session_ids),
         )
 
     @staticmethod

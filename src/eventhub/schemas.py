@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from eventhub.domain.programme import (
+    BulkAction,
     MissionStatus,
     RegistrationMode,
     SessionKind,
@@ -253,11 +254,55 @@ class SessionOut(msgspec.Struct, kw_only=True):
     registration_closes_at: datetime | None
     language: str | None
     status: SessionStatus
+    cancel_reason: str | None
     sequence: int
     url: str
     ics_url: str
     created_at: datetime
     updated_at: datetime
+
+
+ReasonText = Annotated[str, Meta(max_length=2_000)]
+
+
+class SessionCancel(Input, kw_only=True):
+    reason: ReasonText | None = None
+
+
+class BulkIn(Input, kw_only=True):
+    """One change to several sessions, in one transaction: all or none."""
+
+    action: BulkAction
+    session_ids: Annotated[
+        list[Id],
+        Meta(
+            min_length=1,
+            max_length=1_000,
+            extra_json_schema={"extra": {"items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}},
+        ),
+    ]
+    minutes: Annotated[int, Meta(ge=-7 * 24 * 60, le=7 * 24 * 60)] | None = None  # for "shift"
+    venue_id: Id | None = None  # for "venue"; none: no venue
+    reason: ReasonText | None = None  # for "cancel"
+
+
+class ChangeSummaryOut(msgspec.Struct, kw_only=True):
+    """What subscribers and registrants see of a change (before it is made, with dry_run)."""
+
+    applied: bool
+    moved: int
+    cancelled: int
+    published: int
+    reinstated: int
+    withdrawn: int
+    changed: int
+    attendees_mailed: int
+    session_ids: list[int]
+
+
+class CloneIn(Input, kw_only=True):
+    slug: Slug
+    starts_on: date
 
 
 # --- travel and conflicts -----------------------------------------------------------------------
@@ -311,6 +356,7 @@ class ConflictEntry(msgspec.Struct, kw_only=True):
     venue_id: int | None = None
     person_ids: list[int] = []
     travel_minutes: int | None = None
+    of_session_id: int | None = None  # in a change of several sessions: which one clashes
 
 
 class ConflictProblem(Problem, kw_only=True):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eventhub.db.database import Database
+from eventhub.db.services.bulk import Bulk
+from eventhub.db.services.cloning import MissionCopies
 from eventhub.db.services.access import Clock
 from eventhub.db.services.deliveries import Outbox
 from eventhub.db.services.feeds import Feeds
@@ -32,6 +34,8 @@ class Services:
     venues: Venues
     people: People
     sessions: Sessions
+    bulk: Bulk
+    copies: MissionCopies
     travel_times: TravelTimesService
     registrations: Registrations
     feeds: Feeds
@@ -58,6 +62,8 @@ class Services:
             venues=Venues(database, clock),
             people=People(database, clock),
             sessions=Sessions(database, clock, new_uid),
+            bulk=Bulk(database, clock),
+            copies=MissionCopies(database, clock, new_uid),
             travel_times=TravelTimesService(database, clock),
             registrations=Registrations(database, clock, settings.secret_key),
             feeds=Feeds(database, clock, settings.public_base, settings.public_host),

@@ -269,3 +269,21 @@ async def test_two_senders_at_once_never_send_a_message_twice(
     ids = [m["Message-ID"] for m in inbox.messages]
     assert sum(handled) == 40
     assert len(ids) == len(set(ids)) == 40
+
+
+async def test_cancellation_mail_gives_the_organisers_reason(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, auth: dict[str, str], clock: FrozenClock
+) -> None:
+    await register(app_client, session_id, "ira@example.lv", "Ira Raciņa")
+    clock.advance(hours=1)
+    response = await app_client.post(
+        f"/api/missions/{SLUG}/sessions/{session_id}/cancel", json={"reason": "The speaker's flight was cancelled."},
+        headers=auth,
+    )
+    assert response.status_code == 200 and response.json()["cancel_reason"] == "The speaker's flight was cancelled."
+    await mailer.mail_sender.drain()
+    cancelled = inbox.messages[-1]
+    assert cancelled["Subject"] == "Cancelled: Export clinic"
+    assert "The speaker's flight was cancelled." in cancelled.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    [event] = calendar_part(cancelled).walk("VEVENT")  # type: ignore[union-attr]
+    assert str(event["DESCRIPTION"]).startswith("Cancelled: The speaker's flight was cancelled.")

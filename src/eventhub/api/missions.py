@@ -8,7 +8,7 @@ from litestar.params import FromPath, JSONBody
 
 from eventhub.api.deps import ORGANISER_ONLY, READ, WRITE, problems
 from eventhub.present import Presenter
-from eventhub.schemas import MissionCreate, MissionOut, MissionUpdate
+from eventhub.schemas import CloneIn, MissionCreate, MissionOut, MissionUpdate
 from eventhub.db.services.access import Organiser
 from eventhub.services import Services
 
@@ -65,3 +65,16 @@ class MissionController(Controller):
     ) -> None:
         """Delete a mission; refused once anyone has registered (archive it instead)."""
         await services.missions.delete(slug, organiser)
+
+    @post("/{slug:str}/clone", guards=ORGANISER_ONLY, operation_id="cloneMission", responses=problems(401, 403, 404, 409, 413, 422))
+    async def clone_mission(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[CloneIn],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+    ) -> MissionOut:
+        """Copy the mission to new dates (needs an organiser of all missions): venues, people,
+        travel times and sessions moved by whole days, as a draft, with nobody registered."""
+        return present.mission(await services.copies.clone(slug, data.slug, data.starts_on, organiser))

@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from eventhub.api.deps import ORGANISER_ONLY, READ, READ_ONE, WRITE, PathId, QueryId, problems
 from eventhub.present import Presenter
 from eventhub.schemas import (
+    BulkIn,
+    ChangeSummaryOut,
     ConflictOut,
+    SessionCancel,
     SessionCreate,
     SessionOut,
     SessionUpdate,
@@ -20,6 +23,7 @@ from eventhub.schemas import (
     TravelTimeOut,
 )
 from eventhub.db.services.access import Organiser
+from eventhub.db.services.bulk import BulkChange
 from eventhub.db.services.sessions import SessionFilter
 from eventhub.domain.programme import SessionKind
 from eventhub.services import Services
@@ -28,6 +32,11 @@ SCHEDULE = problems(401, 403, 404, 409, 413, 422)
 AllowConflicts = Annotated[
     bool, QueryParameter(description="Save even if the session would conflict")
 ]
+ShiftLater = Annotated[
+    bool,
+    QueryParameter(description="When the session now ends later or earlier, move the sessions after it at its venue that day by as much"),
+]
+DryRun = Annotated[bool, QueryParameter(description="Only say what the change would do; change nothing")]
 
 
 class SessionController(Controller):
@@ -86,12 +95,24 @@ class SessionController(Controller):
         organiser: NamedDependency[Organiser | None],
         present: NamedDependency[Presenter],
         allow_conflicts: AllowConflicts = False,
+        shift_later: ShiftLater = False,
     ) -> SessionOut:
         """Change a session; SEQUENCE goes up when its time, venue, title or status changes."""
         view = await services.sessions.update(
-            slug, session_id, _fields(data), organiser, allow_conflicts=allow_conflicts
+            slug, session_id, _fields(data), organiser, allow_conflicts=allow_conflicts, shift_later=shift_later
         )
         return present.session(view, slug)
+
+    @delete("/{session_id:int}", guards=ORGANISER_ONLY, operation_id="deleteSession", responses=problems(401, 403, 404, 409, 422))
+    async def delete_session(
+        self,
+        slug: FromPath[str],
+        session_id: PathId,
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+    ) -> None:
+        """Delete a session nobody has registered for (else 409 `session_has_registrations`: cancel it)."""
+        await services.sessions.delete(slug, session_id, organiser)
 
     @post("/{session_id:int}/cancel", guards=ORGANISER_ONLY, operation_id="cancelSession", status_code=200, responses=WRITE)
     async def cancel_session(
@@ -101,9 +122,29 @@ class SessionController(Controller):
         services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
         present: NamedDependency[Presenter],
+        data: JSONBody[SessionCancel | None] = None,
     ) -> SessionOut:
-        """Cancel a session: registrations are kept, feeds show it cancelled."""
-        return present.session(await services.sessions.cancel(slug, session_id, organiser), slug)
+        """Cancel a session: registrations are kept, feeds show it cancelled; the optional
+        `reason` is shown on its page, in the feeds' DESCRIPTION and in the mail."""
+        reason = data.reason if data is not None else None
+        return present.session(await services.sessions.cancel(slug, session_id, organiser, reason=reason), slug)
+
+    @post("/bulk", guards=ORGANISER_ONLY, operation_id="bulkChangeSessions", status_code=200, responses=SCHEDULE)
+    async def bulk_change(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[BulkIn],
+        services: NamedDependency[Services],
+        organiser: NamedDependency[Organiser | None],
+        present: NamedDependency[Presenter],
+        allow_conflicts: AllowConflicts = False,
+        dry_run: DryRun = False,
+    ) -> ChangeSummaryOut:
+        """Publish, cancel, shift by N minutes or move to a venue several sessions at once:
+        all or none, conflicts checked as for single edits; `dry_run` says what would change."""
+        change = BulkChange(data.action, data.session_ids, data.minutes, data.venue_id, data.reason)
+        summary = await services.bulk.apply(slug, change, organiser, allow_conflicts=allow_conflicts, dry_run=dry_run)
+        return present.change_summary(summary)
 
 
 class ProgrammeController(Controller):

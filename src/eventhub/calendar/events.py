@@ -68,6 +68,8 @@ class SessionFacts(Protocol):
     @property
     def status(self) -> SessionStatus: ...
     @property
+    def cancel_reason(self) -> str | None: ...
+    @property
     def venue(self) -> VenueFacts | None: ...
     @property
     def speakers(self) -> Sequence[SpeakerFacts]: ...
@@ -156,7 +158,11 @@ def registration_revision(registration: RegistrationFacts) -> int:
 
 
 def _description(session: SessionFacts, session_url: str) -> str:
-    parts = [session.description.strip()] if session.description.strip() else []
+    parts = []
+    if session.status == SessionStatus.CANCELLED and session.cancel_reason:
+        parts.append(f"Cancelled: {session.cancel_reason.strip()}")  # first: what a subscriber must read
+    if session.description.strip():
+        parts.append(session.description.strip())
     if session.speakers:
         people = [
             f"{s.person.name} ({s.person.affiliation})" if s.person.affiliation else s.person.name
@@ -207,6 +213,7 @@ class SessionRecord:
     online_url: str | None
     kind: SessionKind
     status: SessionStatus
+    cancel_reason: str | None
     venue: VenueRecord | None
     speakers: tuple[SpeakerRecord, ...]
 
@@ -214,13 +221,14 @@ class SessionRecord:
     def of_row(
         cls, id: int, uid: str, sequence: int, updated_at: datetime, starts_local: datetime, ends_local: datetime,
         timezone: str, title: str, description: str, online_url: str | None, kind: SessionKind,
-        status: SessionStatus, venue_id: int | None, venue_name: str | None, venue_address: str | None,
-        latitude: float | None, longitude: float | None, *, speakers: Sequence[tuple[str, str]],
+        status: SessionStatus, cancel_reason: str | None, venue_id: int | None, venue_name: str | None,
+        venue_address: str | None, latitude: float | None, longitude: float | None, *,
+        speakers: Sequence[tuple[str, str]],
     ) -> SessionRecord:
         """From the columns in this order (venue columns None without a venue) and the
         speakers' (name, affiliation) pairs."""
         venue = None if venue_id is None else VenueRecord(venue_name or "", venue_address or "", latitude, longitude)
         return cls(
             id, uid, sequence, updated_at, starts_local, ends_local, timezone, title, description, online_url,
-            kind, status, venue, tuple(SpeakerRecord(PersonRecord(name, affiliation)) for name, affiliation in speakers),
+            kind, status, cancel_reason, venue, tuple(SpeakerRecord(PersonRecord(name, affiliation)) for name, affiliation in speakers),
         )

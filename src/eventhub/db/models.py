@@ -123,6 +123,8 @@ class ProgrammeSession(Timestamps, BigIntBase):
     language: Mapped[str | None] = mapped_column(String(35))
     status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus, "session_status"))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the organisers cancelled it (page, feeds, mail); None while not cancelled.
+    cancel_reason: Mapped[str | None] = mapped_column(Text, default=None)
     # Live registrations by status, kept by database triggers (migration 0006) on every
     # write of a registration: read them, never set them. The seat lock reads them with
     # the locked row, so they are current there.

@@ -99,3 +99,41 @@ class RegistrationStatus(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
+
+
+class ChangeKind(StrEnum):
+    """What a change to one session means for the people who follow the programme."""
+
+    PUBLISHED = "published"  # a draft goes public
+    CANCELLED = "cancelled"
+    REINSTATED = "reinstated"  # a cancelled session is on again
+    WITHDRAWN = "withdrawn"  # back to draft: feeds that showed it show it cancelled
+    MOVED = "moved"  # time, zone or venue
+    CHANGED = "changed"  # what calendars show otherwise (its title, its venue's name)
+
+
+def change_kind(before: CalendarFacts, after: CalendarFacts) -> ChangeKind | None:
+    """How subscribers see the change from `before` to `after`; None if they see none."""
+    if before == after:
+        return None
+    if before.status != after.status:
+        if after.status == SessionStatus.CANCELLED:
+            return ChangeKind.CANCELLED
+        if after.status == SessionStatus.DRAFT:
+            return ChangeKind.WITHDRAWN if before.status == SessionStatus.PUBLISHED else None
+        return ChangeKind.PUBLISHED if before.status == SessionStatus.DRAFT else ChangeKind.REINSTATED
+    if after.status == SessionStatus.DRAFT:
+        return None  # nobody outside sees a draft
+    placed = (before.starts_local, before.ends_local, before.timezone, before.venue_id)
+    if placed != (after.starts_local, after.ends_local, after.timezone, after.venue_id):
+        return ChangeKind.MOVED
+    return ChangeKind.CHANGED
+
+
+class BulkAction(StrEnum):
+    """What the session list does to the sessions an organiser ticked."""
+
+    PUBLISH = "publish"
+    CANCEL = "cancel"
+    SHIFT = "shift"  # by a number of minutes, earlier when negative
+    VENUE = "venue"  # to another venue, or to none

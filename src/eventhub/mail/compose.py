@@ -107,8 +107,9 @@ class Composer:
             return (f"Registration cancelled: {session.title}", [Paragraph(
                 "Your registration for this session is cancelled."), *facts], ItipMethod.CANCEL)
         if kind == MailKind.SESSION_CANCELLED:
+            reason = [Paragraph(f"The reason they give: {session.cancel_reason}")] if session.cancel_reason else []
             return (f"Cancelled: {session.title}", [Paragraph(
-                "The organisers have cancelled this session. We are sorry for the change of plans."), *facts],
+                "The organisers have cancelled this session. We are sorry for the change of plans."), *reason, *facts],
                 ItipMethod.CANCEL if confirmed else None)
         return (f"Changed: {session.title}", [Paragraph(
             "The details of a session you registered for have changed. The new details:"), *facts],

@@ -75,6 +75,7 @@ class SessionCard:
     speakers: list[Speaker]
     availability: Availability
     cancelled: bool
+    cancel_reason: str | None
     language: str | None
     description: list[str]  # paragraphs
     ics_url: str
@@ -152,6 +153,7 @@ def session_card(out: SessionOut, mission: Mission, now: datetime) -> SessionCar
         speakers=[Speaker(s.name, s.affiliation, s.role.value) for s in out.speakers],
         availability=availability(out, mission.status, now),
         cancelled=out.status == SessionStatus.CANCELLED,
+        cancel_reason=out.cancel_reason,
         language=out.language,
         description=[p.strip() for p in out.description.split("\n\n") if p.strip()],
         ics_url=out.ics_url,

@@ -16,7 +16,7 @@ URLS = Urls("https://events.example.org")
 CHANGED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 ROW = (
     7, "0b6f", 2, CHANGED, datetime(2026, 12, 8, 10, 0), datetime(2026, 12, 8, 11, 30), "Asia/Bishkek",
-    "Export clinic", "Bring your numbers.", None, SessionKind.WORKSHOP, SessionStatus.PUBLISHED,
+    "Export clinic", "Bring your numbers.", None, SessionKind.WORKSHOP, SessionStatus.PUBLISHED, None,
     3, "Technopark", "Ibraimov Street 103", 42.87, 74.6,
 )
 SESSION = SessionRecord.of_row(*ROW, speakers=[("Anna Bērziņa", "LIAA"), ("Bakyt Ulan", "")])
@@ -85,3 +85,12 @@ def test_personal_events_follow_the_registration():
 )
 def test_promotion_and_cancellation_raise_the_sequence(registration, revision):
     assert registration_revision(registration) == revision
+
+
+def test_a_cancelled_event_leads_its_description_with_the_reason() -> None:
+    cancelled = replace(SESSION, status=SessionStatus.CANCELLED, cancel_reason="The venue is flooded.")
+    event = calendar_event(cancelled, urls=URLS, host="events.example.org", slug="bishkek-2026")
+    assert event.status == EventStatus.CANCELLED
+    assert event.description.startswith("Cancelled: The venue is flooded.\n\nBring your numbers.")
+    reinstated = replace(cancelled, status=SessionStatus.PUBLISHED)  # a reason shows only while cancelled
+    assert "flooded" not in calendar_event(reinstated, urls=URLS, host="events.example.org", slug="b").description

@@ -296,8 +296,8 @@ _SESSION_COLUMNS = (
     ProgrammeSession.id, ProgrammeSession.uid, ProgrammeSession.sequence, ProgrammeSession.updated_at,
     ProgrammeSession.starts_local, ProgrammeSession.ends_local, ProgrammeSession.timezone,
     ProgrammeSession.title, ProgrammeSession.description, ProgrammeSession.online_url, ProgrammeSession.kind,
-    ProgrammeSession.status, ProgrammeSession.venue_id, Venue.name, Venue.address, Venue.latitude,
-    Venue.longitude,
+    ProgrammeSession.status, ProgrammeSession.cancel_reason, ProgrammeSession.venue_id, Venue.name,
+    Venue.address, Venue.latitude, Venue.longitude,
 )
 
 

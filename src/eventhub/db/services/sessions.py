@@ -4,16 +4,16 @@ scheduling rules, cancelling, and the mission's conflict report."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
-from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, Venue
+from eventhub.db.models import Mission, Person, ProgrammeSession, Registration, SessionSpeaker, Venue
 from eventhub.db.services.access import Clock, Organiser, managed_mission, may_see_drafts, touch, visible_mission
 from eventhub.db.services.outbox import enqueue_for_registrants
 from eventhub.db.services.seats import SeatCount, seat_counts
@@ -108,24 +108,9 @@ class Sessions:
         now = self._clock()
         async with self._database.write() as db:
             mission = await managed_mission(db, slug, organiser, lock=True)
-            session = ProgrammeSession(
-                mission_id=mission.id,
-                uid=self._new_uid(),
-                sequence=0,
-                description="",
-                status=SessionStatus.PUBLISHED,
-                registration=RegistrationMode.OPEN,
-                venue=None,
-                speakers=[],
-                capacity=fields.get("capacity"),
-                created_at=now,
-                updated_at=now,
-            )
-            await _apply(db, mission, session, fields, now)
-            db.add(session)
-            await db.flush()
+            session = await create_in(db, mission, fields, now, self._new_uid)
             if not allow_conflicts:
-                await _refuse_conflicts(db, mission, session)
+                await refuse_conflicts(db, mission, [session])
             touch(mission, now)
         return SessionView(session, SeatCount())
 
@@ -137,39 +122,172 @@ class Sessions:
         organiser: Organiser | None,
         *,
         allow_conflicts: bool = False,
+        shift_later: bool = False,
     ) -> SessionView:
+        """Change a session. With `shift_later`, a session that now ends later (or earlier)
+        pushes the sessions after it at its venue that day by as much."""
         now = self._clock()
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser, lock=True)
+            session, moved = await update_in(db, mission, session_id, changes, now, shift_later=shift_later)
+            if not allow_conflicts and (moved or not _PLACEMENT_FIELDS.isdisjoint(changes)):
+                await refuse_conflicts(db, mission, [session, *moved])
+            touch(mission, now)
+            counts = await seat_counts(db, [session.id])
+        return SessionView(session, counts.get(session.id, SeatCount()))
+
+    async def cancel(
+        self, slug: str, session_id: int, organiser: Organiser | None, *, reason: str | None = None
+    ) -> SessionView:
+        """Cancelled sessions keep their registrations and stay in feeds as cancelled; the
+        reason, if given, reaches the session's page, the feeds and the mail."""
+        changes: dict[str, Any] = {"status": SessionStatus.CANCELLED}
+        if reason is not None:
+            changes["cancel_reason"] = reason
+        return await self.update(slug, session_id, changes, organiser)
+
+    async def delete(self, slug: str, session_id: int, organiser: Organiser | None) -> None:
+        """Only a session nobody ever registered for can go; otherwise it is cancelled."""
         async with self._database.write() as db:
             mission = await managed_mission(db, slug, organiser, lock=True)
             locked = await lock_session(db, session_id, mission.id)
             if locked is None:
                 raise _session_not_found(session_id)
-            session = await _with_relations(db, locked.session)
-            before = calendar_facts(session)
-            await _apply(db, mission, session, changes, now)
-            await db.flush()
-            if "capacity" in changes:
-                await change_capacity(db, locked, changes["capacity"], now)
-            elif before.status == SessionStatus.CANCELLED and session.status != SessionStatus.CANCELLED:
-                await promote_waitlist(db, locked, now)  # reinstated: seats freed while cancelled go out
-            placement_changed = not _PLACEMENT_FIELDS.isdisjoint(changes)
-            if placement_changed and not allow_conflicts and session.status != SessionStatus.CANCELLED:
-                await _refuse_conflicts(db, mission, session)
-            await record_calendar_change(db, session, before, now)
-            session.updated_at = now
-            touch(mission, now)
-            counts = await seat_counts(db, [session.id])
-        return SessionView(session, counts.get(session.id, SeatCount()))
+            if await db.scalar(select(exists().where(Registration.session_id == session_id))):
+                raise StateConflict(
+                    "People have registered for this session; cancel it instead, so that they are told.",
+                    code="session_has_registrations",
+                )
+            await db.delete(locked.session)
+            touch(mission, self._clock())
 
-    async def cancel(self, slug: str, session_id: int, organiser: Organiser | None) -> SessionView:
-        """Cancelled sessions keep their registrations and stay in feeds as cancelled."""
-        return await self.update(slug, session_id, {"status": SessionStatus.CANCELLED}, organiser)
+    async def check(
+        self,
+        slug: str,
+        fields: Mapping[str, Any],
+        organiser: Organiser | None,
+        *,
+        session_id: int | None = None,
+        shift_later: bool = False,
+    ) -> list[dict[str, Any]]:
+        """What saving `fields` would conflict with (the 409's `conflicts`), without saving:
+        the very edit runs, is checked, and is rolled back. A broken rule raises as the save would."""
+        now = self._clock()
+
+        async def attempt(db: AsyncSession) -> list[dict[str, Any]]:
+            mission = await managed_mission(db, slug, organiser, lock=True)
+            if session_id is None:
+                session, moved = await create_in(db, mission, fields, now, self._new_uid), []
+            else:
+                session, moved = await update_in(db, mission, session_id, fields, now, shift_later=shift_later)
+            return await conflicts_of(db, mission, [session, *moved])
+
+        return await rolled_back(self._database, attempt)
 
     async def conflicts(self, slug: str, organiser: Organiser | None) -> list[ConflictPair]:
         async with self._database.read() as db:
             mission = await managed_mission(db, slug, organiser)
             slots, travel = await _programme_slots(db, mission)
         return find_conflicts(slots, travel)
+
+
+T = TypeVar("T")
+
+
+class _RolledBack(Exception):
+    def __init__(self, result: Any) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+async def rolled_back(database: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in a write transaction and roll it back: a dry run through the real rules."""
+    try:
+        async with database.write() as db:
+            raise _RolledBack(await work(db))
+    except _RolledBack as done:
+        return cast(T, done.result)
+
+
+async def create_in(
+    db: AsyncSession, mission: Mission, fields: Mapping[str, Any], now: datetime, new_uid: UidFactory
+) -> ProgrammeSession:
+    """A new session of `mission`, in the caller's transaction (conflicts not checked)."""
+    session = ProgrammeSession(
+        mission_id=mission.id,
+        uid=new_uid(),
+        sequence=0,
+        description="",
+        status=SessionStatus.PUBLISHED,
+        registration=RegistrationMode.OPEN,
+        venue=None,
+        speakers=[],
+        capacity=fields.get("capacity"),
+        created_at=now,
+        updated_at=now,
+    )
+    await _apply(db, mission, session, fields, now)
+    db.add(session)
+    await db.flush()
+    return session
+
+
+async def update_in(
+    db: AsyncSession,
+    mission: Mission,
+    session_id: int,
+    changes: Mapping[str, Any],
+    now: datetime,
+    *,
+    shift_later: bool = False,
+) -> tuple[ProgrammeSession, list[ProgrammeSession]]:
+    """Change one session in the caller's transaction (conflicts not checked): the seat
+    ledger hears of capacity and reinstatement, calendars and registrants of what they show.
+    Returns the session and, with `shift_later`, the later sessions it pushed."""
+    locked = await lock_session(db, session_id, mission.id)
+    if locked is None:
+        raise _session_not_found(session_id)
+    session = await _with_relations(db, locked.session)
+    before = calendar_facts(session)
+    old_end = session.ends_local
+    await _apply(db, mission, session, changes, now)
+    await db.flush()
+    if "capacity" in changes:
+        await change_capacity(db, locked, changes["capacity"], now)
+    elif before.status == SessionStatus.CANCELLED and session.status != SessionStatus.CANCELLED:
+        await promote_waitlist(db, locked, now)  # reinstated: seats freed while cancelled go out
+    await record_calendar_change(db, session, before, now)
+    session.updated_at = now
+    moved: list[ProgrammeSession] = []
+    if shift_later and session.ends_local != old_end and session.venue_id is not None:
+        moved = await _shift_following(db, mission, session, old_end, session.ends_local - old_end, now)
+    return session, moved
+
+
+async def _shift_following(
+    db: AsyncSession, mission: Mission, session: ProgrammeSession, old_end: datetime, delta: timedelta, now: datetime
+) -> list[ProgrammeSession]:
+    """The sessions after `session` at its venue on the same local day, moved by `delta`."""
+    day_end = datetime.combine(old_end.date(), time.max)
+    later = await db.scalars(
+        select(ProgrammeSession.id).where(
+            ProgrammeSession.mission_id == mission.id,
+            ProgrammeSession.venue_id == session.venue_id,
+            ProgrammeSession.id != session.id,
+            ProgrammeSession.status != SessionStatus.CANCELLED,
+            ProgrammeSession.starts_local >= old_end,
+            ProgrammeSession.starts_local <= day_end,
+        ).order_by(ProgrammeSession.starts_local)
+    )
+    moved = []
+    for later_id in list(later):
+        other = await db.get_one(ProgrammeSession, later_id)
+        shifted = {
+            "starts_at": (other.starts_local + delta).isoformat(),
+            "ends_at": (other.ends_local + delta).isoformat(),
+        }
+        moved.append((await update_in(db, mission, later_id, shifted, now))[0])
+    return moved
 
 
 async def rezone(db: AsyncSession, session: ProgrammeSession, zone_name: str, now: datetime) -> None:
@@ -251,7 +369,7 @@ def calendar_facts(session: ProgrammeSession) -> CalendarFacts:
 
 
 # Capacity is not here: after creation it changes only through the seat ledger.
-_PLAIN_FIELDS = ("title", "kind", "description", "online_url", "registration", "language", "status")
+_PLAIN_FIELDS = ("title", "kind", "description", "online_url", "registration", "language", "status", "cancel_reason")
 
 
 async def _apply(
@@ -261,6 +379,8 @@ async def _apply(
     for name in _PLAIN_FIELDS:
         if name in fields:
             setattr(session, name, fields[name])
+    if session.status != SessionStatus.CANCELLED or not (session.cancel_reason or "").strip():
+        session.cancel_reason = None  # a reason belongs to a cancellation, and is cleared with it
 
     if "venue_id" in fields:
         venue = await _mission_venue(db, mission, fields["venue_id"])
@@ -354,13 +474,36 @@ def _slot(session: ProgrammeSession) -> Slot:
     )
 
 
-async def _refuse_conflicts(db: AsyncSession, mission: Mission, session: ProgrammeSession) -> None:
+async def conflicts_of(
+    db: AsyncSession, mission: Mission, sessions: Sequence[ProgrammeSession]
+) -> list[dict[str, Any]]:
+    """The conflicts each of `sessions` has in the programme as it now stands (flushed)."""
+    await db.flush()
     others, travel = await _programme_slots(db, mission)
-    pairs = conflicts_with(_slot(session), others, travel)
-    if pairs:
+    entries: list[dict[str, Any]] = []
+    seen: set[tuple[int, int, str]] = set()
+    for session in sessions:
+        if session.status == SessionStatus.CANCELLED:
+            continue
+        for pair in conflicts_with(_slot(session), others, travel):
+            key = (pair.first.session_id, pair.second.session_id, pair.reason.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            for entry in conflict_entries([pair], session.id):
+                # With several changed sessions (a bulk change), say whose conflict each one is.
+                entries.append(dict(entry, of_session_id=session.id) if len(sessions) > 1 else entry)
+    return entries
+
+
+async def refuse_conflicts(db: AsyncSession, mission: Mission, sessions: Sequence[ProgrammeSession]) -> None:
+    """409 listing every conflict the changed `sessions` have (checked after all of them moved)."""
+    entries = await conflicts_of(db, mission, sessions)
+    if entries:
+        titles = sorted({repr(s.title) for s in sessions if s.status != SessionStatus.CANCELLED})
         raise StateConflict(
-            f"{session.title!r} would conflict with {len(pairs)} other session(s); "
-            "send allow_conflicts=true to save it anyway.",
+            f"{', '.join(titles)} would conflict with {len(entries)} other session(s); "
+            "send allow_conflicts=true to save anyway.",
             code="scheduling_conflict",
-            conflicts=conflict_entries(pairs, session.id),
+            conflicts=entries,
         )

@@ -30,6 +30,7 @@ from litestar.openapi.spec import (
 
 from eventhub import __version__
 from eventhub.api.deps import DEPENDENCIES, answer_options
+from eventhub.api.exports import schedule_json, schedule_xml
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
 from eventhub.api.idempotency import IdempotencyMiddleware
@@ -101,6 +102,8 @@ def create_app(
             mission_feed,
             session_feed,
             personal_feed,
+            schedule_xml,
+            schedule_json,
             web.pages,
             web.static,
         ],

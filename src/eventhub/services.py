@@ -9,6 +9,7 @@ from eventhub.db.services.bulk import Bulk
 from eventhub.db.services.cloning import MissionCopies
 from eventhub.db.services.access import Clock
 from eventhub.db.services.deliveries import Outbox
+from eventhub.db.services.exports import ScheduleExports
 from eventhub.db.services.feeds import Feeds
 from eventhub.db.services.idempotency import IdempotencyStore
 from eventhub.db.services.missions import Missions
@@ -39,6 +40,7 @@ class Services:
     travel_times: TravelTimesService
     registrations: Registrations
     feeds: Feeds
+    exports: ScheduleExports
     outbox: Outbox
     mail_sender: MailSender
     idempotency: IdempotencyStore
@@ -67,6 +69,7 @@ class Services:
             travel_times=TravelTimesService(database, clock),
             registrations=Registrations(database, clock, settings.secret_key),
             feeds=Feeds(database, clock, settings.public_base, settings.public_host),
+            exports=ScheduleExports(database, settings.public_base),
             rate_limiter=_rate_limiter(settings),
             outbox=(outbox := Outbox(database, clock)),
             mail_sender=MailSender(outbox, _composer(settings), transport or _transport(settings), clock),

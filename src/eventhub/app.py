@@ -34,6 +34,7 @@ from eventhub.api.exports import schedule_json, schedule_xml
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
 from eventhub.api.idempotency import IdempotencyMiddleware
+from eventhub.api.imports import import_programme
 from eventhub.api.missions import MissionController
 from eventhub.api.outbox import outbox_report
 from eventhub.api.records import PersonController, VenueController
@@ -104,6 +105,7 @@ def create_app(
             personal_feed,
             schedule_xml,
             schedule_json,
+            import_programme,
             web.pages,
             web.static,
         ],

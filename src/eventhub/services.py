@@ -12,6 +12,7 @@ from eventhub.db.services.deliveries import Outbox
 from eventhub.db.services.exports import ScheduleExports
 from eventhub.db.services.feeds import Feeds
 from eventhub.db.services.idempotency import IdempotencyStore
+from eventhub.db.services.imports import Imports
 from eventhub.db.services.missions import Missions
 from eventhub.db.services.organisers import OrganiserTokens
 from eventhub.db.services.records import People, Venues
@@ -37,6 +38,7 @@ class Services:
     sessions: Sessions
     bulk: Bulk
     copies: MissionCopies
+    imports: Imports
     travel_times: TravelTimesService
     registrations: Registrations
     feeds: Feeds
@@ -66,6 +68,7 @@ class Services:
             sessions=Sessions(database, clock, new_uid),
             bulk=Bulk(database, clock),
             copies=MissionCopies(database, clock, new_uid),
+            imports=Imports(database, clock, new_uid),
             travel_times=TravelTimesService(database, clock),
             registrations=Registrations(database, clock, settings.secret_key),
             feeds=Feeds(database, clock, settings.public_base, settings.public_host),

@@ -223,3 +223,17 @@ async def test_unknown_zone_on_mission_or_venue_is_422(api: Api, client: AsyncTe
     await api.mission()
     venue = await client.post("/api/missions/riga-2026/venues", headers=api.auth, json={"name": "V", "timezone": "Nope/Nope"})
     assert venue.status_code == 422 and venue.json()["code"] == "unknown_timezone"
+
+
+async def test_patching_speakers_keeps_those_who_stay_and_changes_roles(api: Api, client: AsyncTestClient) -> None:
+    await api.mission()
+    ira = await api.person("riga-2026", "Ira Raciņa")
+    aida = await api.person("riga-2026", "Aida Ismailova")
+    session = await api.session("riga-2026", starts_at="2026-06-01T10:00", ends_at="2026-06-01T11:00",
+                                speakers=[{"person_id": ira["id"]}])
+    response = await client.patch(f"/api/missions/riga-2026/sessions/{session['id']}", headers=api.auth, json={
+        "speakers": [{"person_id": aida["id"]}, {"person_id": ira["id"], "role": "moderator"}]})
+    assert response.status_code == 200, response.text
+    assert [(s["name"], s["role"]) for s in response.json()["speakers"]] == [
+        ("Aida Ismailova", "speaker"), ("Ira Raciņa", "moderator")
+    ]

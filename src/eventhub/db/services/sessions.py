@@ -447,10 +447,15 @@ async def _set_speakers(
     missing = [pid for pid in person_ids if pid not in known]
     if missing:
         raise InvalidInput(f"No person {missing[0]} in this mission.", code="unknown_person", field="speakers")
-    session.speakers = [
-        SessionSpeaker(person_id=pid, person=known[pid], role=role, position=index)
-        for index, (pid, role) in enumerate(speakers)
-    ]
+    # A person who stays keeps their row (a new one would meet the old at the unique
+    # constraint before the old is deleted).
+    current = {speaker.person_id: speaker for speaker in session.speakers}
+    listed = []
+    for index, (pid, role) in enumerate(speakers):
+        speaker = current.get(pid) or SessionSpeaker(person_id=pid, person=known[pid])
+        speaker.role, speaker.position = role, index
+        listed.append(speaker)
+    session.speakers = listed
 
 
 async def _programme_slots(db: AsyncSession, mission: Mission) -> tuple[list[Slot], TravelTimes]:

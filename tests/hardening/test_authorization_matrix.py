@@ -259,6 +259,11 @@ BODIES: dict[tuple[str, str], Body | None] = {
     },
     ("PATCH", "/api/missions/{slug}/sessions/{session_id}"): lambda w, _: {"title": f"Renamed {w.unique()}"},
     ("POST", "/api/missions/{slug}/sessions/{session_id}/cancel"): None,
+    ("POST", "/api/missions/{slug}/sessions/bulk"): lambda w, _: {"action": "publish", "session_ids": [w.ids["s1"]]},
+    ("POST", "/api/missions/{slug}/clone"): lambda w, _: {"slug": f"copy-{w.unique()}", "starts_on": "2027-12-06"},
+    ("POST", "/api/missions/{slug}/import"): lambda w, _: Upload(
+        f"title,kind,date,start,end\nImported {w.unique()},seminar,2026-12-09,09:00,10:00\n".encode()
+    ),
     ("PUT", "/api/missions/{slug}/travel-times"): lambda w, _: [
         {"from_venue_id": w.ids["venue_id"], "to_venue_id": w.ids["other_venue_id"], "minutes": 25},
     ],
@@ -273,6 +278,13 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/language"): lambda _w, _: {"lang": "ru", "next": "/"},
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body with one file, as the import form sends it."""
+
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -325,6 +337,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/missions/{slug}/sessions/{session_id}"): PUBLIC,
     ("PATCH", "/api/missions/{slug}/sessions/{session_id}"): Rule(organisers_only(200)),
     ("POST", "/api/missions/{slug}/sessions/{session_id}/cancel"): Rule(organisers_only(200), new_session),
+    ("DELETE", "/api/missions/{slug}/sessions/{session_id}"): Rule(organisers_only(204), new_session),
+    ("POST", "/api/missions/{slug}/sessions/bulk"): Rule(organisers_only(200)),
+    ("POST", "/api/missions/{slug}/clone"): Rule({**organisers_only(201), ORGANISER: 403}),  # creates a mission
+    ("POST", "/api/missions/{slug}/import"): Rule(organisers_only(200)),
     ("GET", "/api/missions/{slug}/travel-times"): PUBLIC,
     ("PUT", "/api/missions/{slug}/travel-times"): Rule(organisers_only(200)),
     ("GET", "/api/missions/{slug}/conflicts"): ORGANISER_READ,
@@ -350,6 +366,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("HEAD", "/missions/{slug}/calendar.ics"): PUBLIC,
     ("GET", "/missions/{slug}/sessions/{session_id}/calendar.ics"): PUBLIC,
     ("HEAD", "/missions/{slug}/sessions/{session_id}/calendar.ics"): PUBLIC,
+    ("GET", "/missions/{slug}/schedule.xml"): PUBLIC,
+    ("GET", "/missions/{slug}/schedule.json"): PUBLIC,
     ("GET", "/feeds/{feed_token}/calendar.ics"): token_in_path(200, param="feed_token"),
     ("HEAD", "/feeds/{feed_token}/calendar.ics"): token_in_path(200, param="feed_token"),
     # pages
@@ -450,7 +468,7 @@ async def bearer(world: World, identity: str, params: Params) -> dict[str, str]:
 
 
 def is_page(path: str) -> bool:
-    return not path.startswith(("/api/", "/feeds/", "/health")) and not path.endswith(".ics")
+    return not path.startswith(("/api/", "/feeds/", "/health")) and not path.endswith((".ics", ".xml", ".json"))
 
 
 async def call(world: World, method: str, path: str, params: Params, identity: str) -> int:
@@ -464,7 +482,9 @@ async def call(world: World, method: str, path: str, params: Params, identity: s
     url = path.format(**params)
     body_for = BODIES.get((method, path))
     body = body_for(world, params) if body_for else None
-    if is_page(path) and method == "POST":  # a form, with the CSRF token a page would carry
+    if isinstance(body, Upload):
+        response = await client.post(url, files={"file": ("programme.csv", body.content, "text/csv")}, headers=headers)
+    elif is_page(path) and method == "POST":  # a form, with the CSRF token a page would carry
         headers.update(await csrf_headers(world))
         response = await client.post(url, data=body, headers=headers, follow_redirects=False)
     else:

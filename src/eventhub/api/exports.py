@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 
 from eventhub.api.deps import problems
@@ -24,7 +25,8 @@ async def schedule_xml(request: Request[Any, Any, Any], slug: FromPath[str], ser
 
 
 @get("/missions/{slug:str}/schedule.json", operation_id="scheduleJson", tags=["feeds"], media_type="application/json",
-     responses=problems(404))
+     responses={200: ResponseSpec(data_container=dict[str, Any], description="The c3voc schedule.json document"),
+                **problems(404)})
 async def schedule_json(request: Request[Any, Any, Any], slug: FromPath[str], services: NamedDependency[Services]) -> Response[bytes]:
     """The published programme in the c3voc schedule.json format; cancelled sessions say so."""
     return await _export(request, services, slug, render_schedule_json, "application/json")

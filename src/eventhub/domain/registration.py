@@ -5,7 +5,7 @@ Plain data in, plain decisions out; the service applies them under a lock on the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -121,6 +121,19 @@ def seat_for_newcomer(capacity: int | None, confirmed: int, waiting: int) -> Sea
     if seats_left(capacity, confirmed) != 0:
         return Seat(RegistrationStatus.CONFIRMED, None)
     return Seat(RegistrationStatus.WAITLISTED, waiting + 1)
+
+
+def waitlist_places(waiting: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Each waitlisted registration's place in its session's queue (registration id ->
+    1-based place), given every waitlisted (registration id, session id) of those sessions:
+    signup order, which is id order, so places are always gap-free. The one computation of
+    a waitlist position; a newcomer's is decided with its seat (`seat_for_newcomer`)."""
+    places: dict[int, int] = {}
+    queued: dict[int, int] = {}
+    for registration_id, session_id in sorted(waiting):
+        queued[session_id] = queued.get(session_id, 0) + 1
+        places[registration_id] = queued[session_id]
+    return places
 
 
 def to_promote(capacity: int | None, confirmed: int, waitlist: Sequence[int]) -> list[int]:

@@ -21,6 +21,7 @@ from eventhub.domain.registration import (
     seats_left,
     signup_window,
     to_promote,
+    waitlist_places,
 )
 from eventhub.domain.scheduling import Slot, TravelTimes
 
@@ -138,3 +139,10 @@ def test_schedule_warnings_name_overlaps_and_too_short_travel_once_each():
 def test_sessions_in_the_same_room_back_to_back_raise_no_warning():
     first, second = _slot(1, "Morning", 9, 10, venue_id=1), _slot(2, "Late morning", 10, 11, venue_id=1)
     assert schedule_warnings([first, second], [], TravelTimes()) == []
+
+
+def test_waitlist_places_follow_signup_order_per_session_without_gaps():
+    # (registration id, session id) of everyone waiting, in any order; ids 12 and 15 left the queue
+    waiting = [(17, 2), (11, 1), (14, 2), (13, 1), (16, 1)]
+    assert waitlist_places(waiting) == {11: 1, 13: 2, 16: 3, 14: 1, 17: 2}
+    assert waitlist_places([]) == {}

@@ -38,6 +38,7 @@ from eventhub.domain.registration import (
     refusal,
     schedule_warnings,
     signup_window,
+    waitlist_places,
 )
 from eventhub.domain.scheduling import Slot
 from eventhub.domain.tokens import feed_token_for, manage_token_for, new_token_salt, token_digest
@@ -247,7 +248,11 @@ class Registrations:
                 .where(ProgrammeSession.mission_id == mission.id)
                 .order_by(ProgrammeSession.starts_at_utc, ProgrammeSession.id, Registration.id)
             ))
-            positions = await waitlist_positions(db, (r for r, _, _ in rows))
+            # The rows hold every registration of the mission's sessions: their queues are
+            # numbered from this one snapshot (a second query could see a later state).
+            positions = waitlist_places(
+                (r.id, r.session_id) for r, _, _ in rows if r.status == RegistrationStatus.WAITLISTED
+            )
         attendees = {a.id: a for _, _, a in rows}
         return mission, [AttendeeRegistration(r, s, positions.get(r.id)) for r, s, _ in rows], attendees
 

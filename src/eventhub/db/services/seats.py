@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
@@ -31,7 +31,7 @@ from eventhub.db.models import Mission, ProgrammeSession, Registration
 from eventhub.db.services.outbox import OUTBOX, enqueue, insert_messages, message_row
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import RegistrationStatus, SessionStatus
-from eventhub.domain.registration import Seat, check_new_capacity, seat_for_newcomer, to_promote
+from eventhub.domain.registration import Seat, check_new_capacity, seat_for_newcomer, to_promote, waitlist_places
 
 _LOCK_KEY = object()
 _SESSION = ProgrammeSession.__table__
@@ -225,28 +225,21 @@ async def promote_waitlist(db: AsyncSession, locked: LockedSession, now: datetim
 
 
 async def waitlist_positions(db: AsyncSession, registrations: Iterable[Registration]) -> dict[int, int]:
-    """Queue places of waitlisted registrations (registration id -> 1-based place, from id
-    order per session, so always gap-free), in one query however many there are: the one
-    place that reads a registration's waitlist position. (A newcomer's place is decided
-    with its seat, from the counts the lock read: `seat_for_newcomer`.)"""
-    waiting = {r.id: r.session_id for r in registrations if r.status == RegistrationStatus.WAITLISTED}
-    if not waiting:
+    """Queue places of the waitlisted among `registrations` (registration id -> 1-based
+    place), in one query however many there are: it reads the queues of their sessions
+    and `waitlist_places` numbers them. A caller that has read whole queues itself (the
+    export) numbers them directly, in its own snapshot."""
+    wanted = {r.id: r.session_id for r in registrations if r.status == RegistrationStatus.WAITLISTED}
+    if not wanted:
         return {}
-    place = (
-        func.row_number()
-        .over(partition_by=Registration.session_id, order_by=Registration.id)
-        .label("place")
-    )
-    queues = (
-        select(Registration.id, place)
-        .where(
-            Registration.session_id.in_(set(waiting.values())),
+    queues = await db.execute(
+        select(Registration.id, Registration.session_id).where(
+            Registration.session_id.in_(set(wanted.values())),
             Registration.status == RegistrationStatus.WAITLISTED,
         )
-        .subquery()
     )
-    rows = await db.execute(select(queues.c.id, queues.c.place).where(queues.c.id.in_(list(waiting))))
-    return {registration_id: int(position) for registration_id, position in rows}
+    places = waitlist_places((registration_id, session_id) for registration_id, session_id in queues)
+    return {registration_id: places[registration_id] for registration_id in wanted if registration_id in places}
 
 
 async def _tell(db: AsyncSession, kind: MailKind, locked: LockedSession, attendee_id: int, now: datetime) -> None:

@@ -38,7 +38,8 @@ from eventhub.api.imports import import_programme
 from eventhub.api.missions import MissionController
 from eventhub.api.outbox import outbox_report
 from eventhub.api.records import PersonController, VenueController
-from eventhub.api.registrations import MeController, RegistrationController, export_registrations_csv
+from eventhub.api.attendance import AttendanceController
+from eventhub.api.registrations import MeController, RegistrationController
 from eventhub.api.sessions import ProgrammeController, SessionController
 from eventhub.db.database import Database, DatabaseBusy, DatabaseUnavailable
 from eventhub.db.services.timezones import refresh_utc_index
@@ -98,7 +99,7 @@ def create_app(
             SessionController,
             ProgrammeController,
             RegistrationController,
-            export_registrations_csv,
+            AttendanceController,
             MeController,
             mission_feed,
             session_feed,

@@ -26,9 +26,9 @@ from eventhub.schemas import (
     VenueOut,
     VenueRef,
 )
-from eventhub.db.models import Attendee, Mission, Person, TravelTime, Venue
+from eventhub.db.models import Mission, Person, TravelTime, Venue
+from eventhub.db.services.attendees import MissionRegistrations
 from eventhub.db.services.registrations import (
-    AttendeeRegistration,
     AttendeeView,
     SessionResult,
     SignupOutcome,
@@ -201,6 +201,7 @@ class Presenter:
                     status=item.registration.status.value,
                     waitlist_position=item.waitlist_position,
                     code=None,
+                    check_in_code=item.check_in_code,
                     title=item.session.title,
                     session_status=item.session.status,
                     starts_at=with_offset(item.session.starts_local, item.session.timezone),
@@ -224,29 +225,27 @@ class Presenter:
         return ManageTokenOut(manage_token=manage_token, manage_url=self.urls.manage(manage_token))
 
     @staticmethod
-    def registration_rows(
-        mission: Mission, items: list[AttendeeRegistration], attendees: dict[int, Attendee]
-    ) -> list[RegistrationRow]:
-        rows = []
-        for item in items:
-            registration, session = item.registration, item.session
-            attendee = attendees[registration.attendee_id]
-            rows.append(RegistrationRow(
-                id=registration.id,
-                session_id=session.id,
-                session_title=session.title,
-                session_starts_at=with_offset(session.starts_local, session.timezone),
-                attendee_id=attendee.id,
-                name=attendee.name,
-                email=attendee.email,
-                organisation=attendee.organisation,
-                status=registration.status.value,
+    def registration_rows(export: MissionRegistrations) -> list[RegistrationRow]:
+        return [
+            RegistrationRow(
+                id=item.registration.id,
+                session_id=item.session.id,
+                session_title=item.session.title,
+                session_starts_at=with_offset(item.session.starts_local, item.session.timezone),
+                session_status=item.session.status,
+                attendee_id=item.attendee.id,
+                name=item.attendee.name,
+                email=item.attendee.email,
+                organisation=item.attendee.organisation,
+                status=item.registration.status.value,
                 waitlist_position=item.waitlist_position,
-                created_at=registration.created_at,
-                confirmed_at=registration.confirmed_at,
-                cancelled_at=registration.cancelled_at,
-            ))
-        return rows
+                created_at=item.registration.created_at,
+                confirmed_at=item.registration.confirmed_at,
+                cancelled_at=item.registration.cancelled_at,
+                checked_in_at=item.checked_in_at,
+            )
+            for item in export.items
+        ]
 
     def travel_time(self, row: TravelTime) -> TravelTimeOut:
         return msgspec.convert(row, TravelTimeOut, from_attributes=True)

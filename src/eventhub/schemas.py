@@ -422,6 +422,7 @@ class MeRegistration(msgspec.Struct, kw_only=True):
     status: str
     waitlist_position: int | None
     code: str | None
+    check_in_code: str | None  # behind the check-in QR code, for confirmed registrations
     title: str
     session_status: SessionStatus
     starts_at: datetime
@@ -459,6 +460,7 @@ class RegistrationRow(msgspec.Struct, kw_only=True):
     session_id: int
     session_title: str
     session_starts_at: datetime
+    session_status: SessionStatus
     attendee_id: int
     name: str
     email: str
@@ -468,6 +470,7 @@ class RegistrationRow(msgspec.Struct, kw_only=True):
     created_at: datetime
     confirmed_at: datetime | None
     cancelled_at: datetime | None
+    checked_in_at: datetime | None
 
 
 # --- outbox -------------------------------------------------------------------------------------
@@ -487,3 +490,102 @@ class OutboxFailure(msgspec.Struct, kw_only=True):
 class OutboxReportOut(msgspec.Struct, kw_only=True):
     counts: dict[str, int]
     failures: list[OutboxFailure]
+
+
+# --- organisers' changes by hand, check-in, messages ----------------------------------------------
+
+# One line of text without control characters: a subject becomes a mail header.
+_ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+Subject = Annotated[str, Meta(min_length=1, max_length=200, pattern=_ONE_LINE)]
+MessageBody = Annotated[str, Meta(min_length=1, max_length=20_000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
+CheckInCode = Annotated[str, Meta(min_length=1, max_length=64, examples=["42-K7QXM2PA"])]
+
+
+class PromotionOut(msgspec.Struct, kw_only=True):
+    registration_id: int
+    session_id: int
+    status: str
+    capacity_before: int | None
+    capacity: int | None
+    capacity_raised: bool  # the session was full: one seat was added for this person
+    passed_over: int  # how many were ahead of them on the waitlist
+
+
+class AttendeeAdd(Input, kw_only=True):
+    name: Name
+    email: Email
+    organisation: ShortText = ""
+
+
+class MoveCreate(Input, kw_only=True):
+    session_id: Id
+    allow_waitlist: bool = False  # else a full target session is a 409 (session_full)
+
+
+class SeatedOut(msgspec.Struct, kw_only=True):
+    registration_id: int
+    attendee_id: int
+    session_id: int
+    status: str
+    waitlist_position: int | None
+    new_attendee: bool
+
+
+class MovedOut(msgspec.Struct, kw_only=True):
+    cancelled_registration_id: int
+    seated: SeatedOut
+    promoted_registration_ids: list[int]
+
+
+class SessionAttendeeOut(msgspec.Struct, kw_only=True):
+    registration_id: int
+    attendee_id: int
+    name: str
+    email: str
+    organisation: str
+    status: str
+    waitlist_position: int | None
+    registered_at: datetime
+    checked_in_at: datetime | None
+
+
+class SessionAttendeesOut(msgspec.Struct, kw_only=True):
+    session_id: int
+    title: str
+    status: SessionStatus
+    capacity: int | None
+    seats_left: int | None
+    checked_in: int
+    confirmed: list[SessionAttendeeOut]
+    waitlist: list[SessionAttendeeOut]  # in queue order
+
+
+class CheckInCreate(Input, kw_only=True):
+    code: CheckInCode
+    session_id: Id
+
+
+class CheckInOut(msgspec.Struct, kw_only=True):
+    registration_id: int
+    session_id: int
+    attendee_id: int
+    name: str
+    organisation: str
+    checked_in_at: datetime
+
+
+class MessageCreate(Input, kw_only=True):
+    subject: Subject
+    body: MessageBody
+    session_id: Id | None = None  # none: the attendees of every session that takes place
+    include_waitlisted: bool = False
+
+
+class MessageOut(msgspec.Struct, kw_only=True):
+    id: int
+    session_id: int | None
+    subject: str
+    include_waitlisted: bool
+    recipients: int
+    sent_by: str
+    created_at: datetime

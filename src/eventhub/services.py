@@ -8,11 +8,14 @@ from eventhub.db.database import Database
 from eventhub.db.services.bulk import Bulk
 from eventhub.db.services.cloning import MissionCopies
 from eventhub.db.services.access import Clock
+from eventhub.db.services.attendees import Attendance
+from eventhub.db.services.checkins import CheckIns
 from eventhub.db.services.deliveries import Outbox
 from eventhub.db.services.exports import ScheduleExports
 from eventhub.db.services.feeds import Feeds
 from eventhub.db.services.idempotency import IdempotencyStore
 from eventhub.db.services.imports import Imports
+from eventhub.db.services.messages import Messages
 from eventhub.db.services.missions import Missions
 from eventhub.db.services.organisers import OrganiserTokens
 from eventhub.db.services.records import People, Venues
@@ -41,6 +44,9 @@ class Services:
     imports: Imports
     travel_times: TravelTimesService
     registrations: Registrations
+    attendance: Attendance
+    check_ins: CheckIns
+    messages: Messages
     feeds: Feeds
     exports: ScheduleExports
     outbox: Outbox
@@ -71,6 +77,9 @@ class Services:
             imports=Imports(database, clock, new_uid),
             travel_times=TravelTimesService(database, clock),
             registrations=Registrations(database, clock, settings.secret_key),
+            attendance=Attendance(database, clock, settings.secret_key),
+            check_ins=CheckIns(database, clock, settings.secret_key),
+            messages=Messages(database, clock),
             feeds=Feeds(database, clock, settings.public_base, settings.public_host),
             exports=ScheduleExports(database, settings.public_base),
             rate_limiter=_rate_limiter(settings),

@@ -175,3 +175,81 @@ async def test_same_person_twenty_times_at_once_is_one_registration_one_201_with
     assert rows[0]["attendee_id"] == created["attendee_id"]
     me = await load.send("GET", "/api/me", headers={"Authorization": f"Bearer {created['manage_token']}"})
     assert me.status_code == 200 and [r["session_id"] for r in me.json()["registrations"]] == [session_id]
+
+
+async def test_organisers_by_hand_racing_signups_and_cancellations_never_overbook_nor_break_the_queue(
+    load: Load, programme: Programme
+) -> None:
+    """Promotions of named people, moves between sessions and attendees added by hand, all
+    at once with public signups and cancellations of both sessions, on two workers."""
+    auth = load.server.auth
+    first, second = await programme.session(capacity=5), await programme.session(capacity=5)
+    tokens: dict[str, str] = {}
+    for i in range(10):  # the first session: five seats, a queue of five in a known order
+        response = await load.register(programme.slug, [first], f"first-{i}@example.org")
+        assert response.status_code == 201, response.text
+        tokens[f"first-{i}@example.org"] = response.json()["manage_token"]
+    for i in range(3):
+        assert (await load.register(programme.slug, [second], f"second-{i}@example.org")).status_code == 201
+    rows = await load.export(programme.slug, first)
+    seated = [row for row in rows if row["status"] == "confirmed"]
+    queue = _waitlist(rows)
+    named = [queue[2]["id"], queue[4]["id"]]  # promoted by hand, over the head
+    movers = [seated[0]["id"], seated[1]["id"]]  # moved to the second session
+    leaving = [seated[2]["email"], seated[3]["email"]]  # cancel their own seats
+    race_over = asyncio.Event()
+    snapshots: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = []
+
+    async def race() -> list[httpx.Response]:
+        base = f"/api/missions/{programme.slug}"
+        try:
+            return list(await asyncio.gather(
+                *(load.send("POST", f"{base}/registrations/{rid}/promote", headers=auth) for rid in named),
+                *(load.send("POST", f"{base}/registrations/{rid}/move", headers=auth,
+                            json={"session_id": second, "allow_waitlist": True}) for rid in movers),
+                *(load.cancel_mine(first, tokens[email]) for email in leaving),
+                *(load.send("POST", f"{base}/sessions/{sid}/registrations", headers=auth,
+                            json={"name": "By hand", "email": f"hand-{sid}-{i}@example.org"})
+                  for sid in (first, second) for i in range(3)),
+                *(load.register(programme.slug, [sid], f"public-{sid}-{i}@example.org")
+                  for sid in (first, second) for i in range(8)),
+            ))
+        finally:
+            race_over.set()
+
+    async def poll() -> None:
+        for _ in range(MAX_POLLS):
+            snapshots.append((await load.export(programme.slug, first), await load.export(programme.slug, second)))
+            if race_over.is_set():
+                return
+        pytest.fail(f"the race did not end within {MAX_POLLS} polls")
+
+    responses, _ = await asyncio.gather(race(), poll())
+    promotions, moves, cancels = responses[:2], responses[2:4], responses[4:6]
+    additions, signups = responses[6:12], responses[12:]
+    assert [r.status_code for r in promotions + moves + cancels] == [200] * 6, [r.text for r in responses[:6]]
+    assert [r.status_code for r in additions] == [201] * 6 and [r.status_code for r in signups] == [201] * 16
+
+    capacity = {first: 5 + sum(r.json()["capacity_raised"] for r in promotions), second: 5}
+    for moment, pair in enumerate(snapshots):
+        for rows, sid in zip(pair, (first, second), strict=True):
+            counts = _statuses(rows)
+            assert counts["confirmed"] <= capacity[sid], f"session {sid} overbooked at observation {moment}: {counts}"
+            waiting = _waitlist(rows)
+            assert [row["waitlist_position"] for row in waiting] == list(range(1, len(waiting) + 1))
+    for sid in (first, second):
+        final = await load.export(programme.slug, sid)
+        counts = _statuses(final)
+        assert counts["confirmed"] == capacity[sid], f"a free seat while people wait in {sid}: {counts}"
+        # Apart from the people seated by hand, seats went first come first served.
+        by_hand = set(named) | {row["id"] for row in seated}
+        rest = [row for row in final if row["id"] not in by_hand and row["status"] != "cancelled"]
+        confirmed_ids = [row["id"] for row in rest if row["status"] == "confirmed"]
+        waiting_ids = [row["id"] for row in rest if row["status"] == "waitlisted"]
+        assert not confirmed_ids or not waiting_ids or max(confirmed_ids) < min(waiting_ids), f"session {sid}"
+    first_rows = {row["id"]: row for row in await load.export(programme.slug, first)}
+    assert all(first_rows[rid]["status"] == "confirmed" for rid in named)
+    assert all(first_rows[rid]["status"] == "cancelled" for rid in movers)
+    moved_emails = {seated[0]["email"], seated[1]["email"]}
+    assert moved_emails <= {row["email"] for row in await load.export(programme.slug, second)
+                            if row["status"] != "cancelled"}

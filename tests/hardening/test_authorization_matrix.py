@@ -143,7 +143,7 @@ class World:
     async def registration_id(self, session_id: int) -> int:
         """Another attendee's new registration for `session_id` (for the organiser to cancel)."""
         await self.attendee(session_id)
-        _mission, items, _attendees = await self.services.registrations.export(SLUG, LOADER)
+        items = (await self.services.attendance.registrations(SLUG, LOADER)).items
         return max(item.registration.id for item in items)
 
     async def token_for(self, slug: str) -> str:
@@ -169,7 +169,7 @@ async def build_world(services: Services, client: AsyncTestClient) -> World:
     )
     world.ids["s2"] = await world.session(starts_at="2026-12-08T14:00", ends_at="2026-12-08T15:00")
     world.ids["manage"], world.ids["feed"] = await world.attendee(world.ids["s1"])
-    _mission, items, _attendees = await services.registrations.export(SLUG, LOADER)
+    items = (await services.attendance.registrations(SLUG, LOADER)).items
     world.ids["registration_id"] = items[0].registration.id
     world.ids["other_manage"], _ = await world.attendee(world.ids["s2"])
     world.tokens.update({
@@ -232,6 +232,28 @@ async def new_attendee(world: World) -> Params:
     return {"slug": SLUG, "token": token, "feed_token": feed, "session_id": world.ids["s2"]}
 
 
+async def waitlisted_registration(world: World) -> Params:
+    """A full session with someone on its waitlist, for the organiser to promote."""
+    session_id = await world.session(capacity=1)
+    await world.attendee(session_id)
+    return {"slug": SLUG, "registration_id": await world.registration_id(session_id)}
+
+
+async def registration_to_move(world: World) -> Params:
+    return {"slug": SLUG, "registration_id": await world.registration_id(world.ids["s2"]),
+            "to_session_id": await world.session()}
+
+
+async def code_at_the_door(world: World) -> Params:
+    registration_id = await world.registration_id(world.ids["s2"])
+    return {"slug": SLUG, "code": world.services.check_ins.code_for(registration_id), "at": world.ids["s2"]}
+
+
+async def mail_in_the_outbox(world: World) -> Params:
+    entries = await world.services.outbox.entries(SLUG, LOADER)
+    return {"slug": SLUG, "message_id": entries[0].message.id}
+
+
 def signup(world: World, _params: Params) -> dict[str, Any]:
     n = world.unique()
     return {"name": f"Signer {n}", "email": f"signer{n}@example.org", "session_ids": [world.ids["s2"]]}
@@ -268,6 +290,14 @@ BODIES: dict[tuple[str, str], Body | None] = {
         {"from_venue_id": w.ids["venue_id"], "to_venue_id": w.ids["other_venue_id"], "minutes": 25},
     ],
     ("POST", "/api/missions/{slug}/registrations"): signup,
+    ("POST", "/api/missions/{slug}/registrations/{registration_id}/promote"): None,
+    ("POST", "/api/missions/{slug}/registrations/{registration_id}/move"): lambda _w, p: {"session_id": p["to_session_id"]},
+    ("POST", "/api/missions/{slug}/sessions/{session_id}/registrations"): lambda w, _: {
+        "name": f"Added {w.unique()}", "email": f"added{w.unique()}@example.org",
+    },
+    ("POST", "/api/missions/{slug}/check-ins"): lambda _w, p: {"code": p["code"], "session_id": p["at"]},
+    ("POST", "/api/missions/{slug}/messages"): lambda w, _: {"subject": f"Note {w.unique()}", "body": "Bring your badge."},
+    ("POST", "/api/missions/{slug}/outbox/{message_id}/retry"): None,
     ("POST", "/api/me/feed-token"): None,
     ("POST", "/api/me/manage-token"): None,
     # Pages: form bodies (the CSRF token is added by the walk).
@@ -351,6 +381,19 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/missions/{slug}/registrations"): ORGANISER_READ,
     ("GET", "/api/missions/{slug}/registrations.csv"): ORGANISER_READ,
+    ("GET", "/api/missions/{slug}/registrations.xlsx"): ORGANISER_READ,
+    ("POST", "/api/missions/{slug}/registrations/{registration_id}/promote"): Rule(
+        organisers_only(200), waitlisted_registration
+    ),
+    ("POST", "/api/missions/{slug}/registrations/{registration_id}/move"): Rule(
+        organisers_only(200), registration_to_move
+    ),
+    ("POST", "/api/missions/{slug}/sessions/{session_id}/registrations"): Rule(organisers_only(201)),
+    ("GET", "/api/missions/{slug}/sessions/{session_id}/attendees"): ORGANISER_READ,
+    ("POST", "/api/missions/{slug}/check-ins"): Rule(organisers_only(201), code_at_the_door),
+    ("POST", "/api/missions/{slug}/messages"): Rule(organisers_only(202)),
+    ("GET", "/api/missions/{slug}/messages"): ORGANISER_READ,
+    ("POST", "/api/missions/{slug}/outbox/{message_id}/retry"): Rule(organisers_only(204), mail_in_the_outbox),
     ("DELETE", "/api/missions/{slug}/registrations/{registration_id}"): Rule(
         organisers_only(204), someones_registration
     ),
@@ -452,7 +495,7 @@ async def test_options_is_answered_for_anyone_with_every_method_of_the_path(
     matrix_client: AsyncTestClient, path: str
 ) -> None:
     methods = {m for m, p in ALL_ROUTES if p == path}
-    url = path.format(slug=SLUG, venue_id=1, person_id=1, session_id=1, registration_id=1,
+    url = path.format(slug=SLUG, venue_id=1, person_id=1, session_id=1, registration_id=1, message_id=1,
                       feed_token=random_token(), token=random_token())
     for headers in ({}, {"Authorization": f"Bearer {random_token()}"}):
         response = await matrix_client.options(url, headers=headers)

@@ -113,7 +113,7 @@ async def known(services: Services) -> dict[str, Any]:
     session_id = next(v.session.id for v in views if v.session.registration == RegistrationMode.OPEN)
     signup = SignupRequest("Ira Raciņa", "ira@example.lv", "Latvian IT Cluster", [session_id])
     outcome = await services.registrations.register(slug, signup, None)
-    _mission, registrations, _attendees = await services.registrations.export(slug, LOADER)
+    registrations = (await services.attendance.registrations(slug, LOADER)).items
     KNOWN.clear()
     KNOWN.update(
         slug=slug,

@@ -287,3 +287,63 @@ async def test_cancellation_mail_gives_the_organisers_reason(
     assert "The speaker's flight was cancelled." in cancelled.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     [event] = calendar_part(cancelled).walk("VEVENT")  # type: ignore[union-attr]
     assert str(event["DESCRIPTION"]).startswith("Cancelled: The speaker's flight was cancelled.")
+
+
+# --- mail that organisers cause ---------------------------------------------------------------------
+
+
+async def bigger(client: AsyncTestClient, auth: dict[str, str], session_id: int, capacity: int) -> None:
+    response = await client.patch(f"/api/missions/{SLUG}/sessions/{session_id}", json={"capacity": capacity}, headers=auth)
+    assert response.status_code == 200, response.text
+
+
+async def test_a_message_to_a_session_reaches_each_of_its_twenty_attendees_once(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, auth: dict[str, str]
+) -> None:
+    await bigger(app_client, auth, session_id, 20)
+    for n in range(22):  # 20 confirmed, 2 on the waitlist
+        await register(app_client, session_id, f"guest{n}@example.org", f"Guest {n}")
+    await mailer.mail_sender.drain()
+    inbox.messages.clear()
+
+    body = "The workshop moves to room 204.\n\nBring your laptop.\r\nBcc: everyone@example.org"
+    response = await app_client.post(f"/api/missions/{SLUG}/messages", headers=auth, json={
+        "subject": "Room change: Export clinic", "body": body, "session_id": session_id})
+    assert response.status_code == 202 and response.json()["recipients"] == 20
+    assert await mailer.mail_sender.drain() == 20
+    assert await mailer.mail_sender.drain() == 0  # nothing left, nothing twice
+    recipients = sorted(str(m["To"].addresses[0].addr_spec) for m in inbox.messages)
+    assert recipients == sorted(f"guest{n}@example.org" for n in range(20))
+    message = inbox.messages[0]
+    assert message["Subject"] == "Room change: Export clinic"
+    assert message["Bcc"] is None and message["Reply-To"] == "info@example.lv"
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "The workshop moves to room 204." in text and "Bring your laptop." in text
+    assert "About: Export clinic" in text and "/manage/ehm_" in text
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "<p>Bring your laptop.<br>Bcc: everyone@example.org</p>" in html  # the line stays text in the body
+
+
+async def test_the_confirmation_carries_the_check_in_code_and_its_qr_code(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, auth: dict[str, str]
+) -> None:
+    answer: dict[str, Any] = await register(app_client, session_id, "ira@example.lv", "Ira Raciņa")
+    me = (await app_client.get("/api/me", headers={"Authorization": f"Bearer {answer['manage_token']}"})).json()
+    code = me["registrations"][0]["check_in_code"]
+    await register(app_client, session_id, "aida@example.org", "Aida Ismailova")  # waitlisted: no code
+    assert await mailer.mail_sender.drain() == 2
+    confirmed, waitlisted = inbox.to("ira@example.lv")[0], inbox.to("aida@example.org")[0]
+
+    assert f"Your check-in code: {code}" in confirmed.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = confirmed.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    [cid] = re.findall(r'<img src="cid:([^"]+)" alt="Check-in QR code"', html)
+    images = [p for p in confirmed.walk() if p.get_content_type() == "image/png"]
+    assert len(images) == 1 and images[0]["Content-ID"] == f"<{cid}>"
+    assert images[0].get_content().startswith(b"\x89PNG")
+    assert "check-in" not in waitlisted.get_body(("plain",)).get_content().lower()  # type: ignore[union-attr]
+    assert not [p for p in waitlisted.walk() if p.get_content_type() == "image/png"]
+
+    # At the door the code checks Ira in.
+    checked = await app_client.post(f"/api/missions/{SLUG}/check-ins", json={"code": code, "session_id": session_id},
+                                    headers=auth)
+    assert checked.status_code == 201, checked.text

@@ -170,7 +170,7 @@ class RegistrationMachine(RuleBasedStateMachine):
     @invariant()
     def ledger_obeys_the_rules_and_matches_the_model(self) -> None:
         _, views = self.run(self.services.sessions.list(SLUG, ORGANISER))
-        _, rows, attendees = self.run(self.services.registrations.export(SLUG, ORGANISER))
+        rows = self.run(self.services.attendance.registrations(SLUG, ORGANISER)).items
         assert sorted(v.session.id for v in views) == self.ids
         for view in views:
             sid, capacity = view.session.id, view.session.capacity
@@ -187,8 +187,8 @@ class RegistrationMachine(RuleBasedStateMachine):
 
             model = self.sessions[sid]
             assert capacity == model.capacity
-            assert sorted(attendees[r.registration.attendee_id].email_key for r in seated) == sorted(model.seated)
-            assert [attendees[r.registration.attendee_id].email_key for r in waiting] == model.waiting
+            assert sorted(r.attendee.email_key for r in seated) == sorted(model.seated)
+            assert [r.attendee.email_key for r in waiting] == model.waiting
             assert (view.seats.confirmed, view.seats.waitlisted) == (len(seated), len(waiting))
 
 

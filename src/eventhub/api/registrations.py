@@ -3,8 +3,6 @@ organiser's list and CSV export."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
@@ -12,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
+from eventhub import exports
 from eventhub.api.deps import ORGANISER_ONLY, PathId, bearer_token, problems, provide_presenter
 from eventhub.present import Presenter
 from eventhub.schemas import (
@@ -22,15 +21,12 @@ from eventhub.schemas import (
     RegistrationAccepted,
     RegistrationAnswer,
     RegistrationCreate,
-    RegistrationRow,
 )
 from eventhub.db.services.access import Organiser
 from eventhub.db.services.registrations import Outcome, SignupRequest
 from eventhub.domain.errors import AuthenticationRequired
 from eventhub.ratelimit import enforce_registration_rate_limit
 from eventhub.services import Services
-
-CSV = "text/csv; charset=utf-8"
 
 
 def manage_token(request: Request[Any, Any, Any]) -> str:
@@ -93,10 +89,10 @@ class RegistrationController(Controller):
         present: NamedDependency[Presenter],
     ) -> Response[Any]:
         """Every registration of the mission; `Accept: text/csv` for a spreadsheet."""
-        rows = present.registration_rows(*await services.registrations.export(slug, organiser))
+        export = await services.attendance.registrations(slug, organiser)
         if request.accept.best_match(["application/json", "text/csv"], default="application/json") == "text/csv":
-            return _csv_response(slug, rows)
-        return Response(rows)
+            return exports.csv_response(slug, export)
+        return Response(present.registration_rows(export))
 
     @delete("/{registration_id:int}", guards=ORGANISER_ONLY, operation_id="cancelRegistration",
             responses=problems(401, 403, 404, 422))
@@ -109,41 +105,6 @@ class RegistrationController(Controller):
     ) -> None:
         """Cancel an attendee's registration; the waitlist moves up in the same transaction."""
         await services.registrations.cancel_by_organiser(slug, registration_id, organiser)
-
-
-@get("/api/missions/{slug:str}/registrations.csv", guards=ORGANISER_ONLY, operation_id="exportRegistrationsCsv",
-     tags=["registrations"], responses=problems(401, 403, 404), media_type=CSV)
-async def export_registrations_csv(
-    slug: FromPath[str],
-    services: NamedDependency[Services],
-    organiser: NamedDependency[Organiser | None],
-    present: NamedDependency[Presenter],
-) -> Response[bytes]:
-    """The registrations as CSV (UTF-8 with a byte-order mark, so spreadsheets keep Raciņa intact)."""
-    return _csv_response(slug, present.registration_rows(*await services.registrations.export(slug, organiser)))
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-    # A cell starting like a formula would run in the organiser's spreadsheet.
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv_response(slug: str, rows: list[RegistrationRow]) -> Response[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    fields = list(RegistrationRow.__struct_fields__)
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow([_cell(getattr(row, f)) for f in fields])
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        media_type=CSV,
-        headers={"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'},
-    )
 
 
 class MeController(Controller):

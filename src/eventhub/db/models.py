@@ -228,7 +228,10 @@ class OutboxMessage(Timestamps, BigIntBase):
     """
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        UniqueConstraint("organiser_message_id", "attendee_id", name="uq_outbox_organiser_message_attendee"),
+    )
 
     mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
     attendee_id: Mapped[int] = mapped_column(ForeignKey("attendee.id", ondelete="CASCADE"))
@@ -241,6 +244,36 @@ class OutboxMessage(Timestamps, BigIntBase):
     lease_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # A message an organiser wrote (kind organiser_message); one row per recipient, never two.
+    organiser_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organiser_message.id", ondelete="CASCADE")
+    )
+
+
+class CheckIn(BigIntBase):
+    """An attendee at the door: at most one per registration (the database decides a race)."""
+
+    __tablename__ = "check_in"
+
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    checked_in_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class OrganiserMessage(BigIntBase):
+    """A message organisers wrote to attendees; the outbox holds one row per recipient."""
+
+    __tablename__ = "organiser_message"
+
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("programme_session.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    include_waitlisted: Mapped[bool] = mapped_column(default=False)
+    recipients: Mapped[int] = mapped_column(Integer)
+    sent_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class IdempotencyRecord(BigIntBase):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
+from eventhub.domain.errors import InvalidInput
+
 MAX_ATTEMPTS = 10
 LEASE = timedelta(minutes=2)  # a sender that dies mid-send frees its messages after this
 
@@ -17,6 +19,7 @@ class MailKind(StrEnum):
     SESSION_CANCELLED = "session_cancelled"
     MANAGE_LINK = "manage_link"  # someone registered with this address and no manage token
     FEED_ROTATED = "feed_rotated"
+    ORGANISER_MESSAGE = "organiser_message"  # written by the organisers to a session or the mission
 
 
 class MailStatus(StrEnum):
@@ -34,3 +37,24 @@ def retry_delay(attempts: int) -> timedelta:
 
 def gives_up(attempts: int) -> bool:
     return attempts >= MAX_ATTEMPTS
+
+
+SUBJECT_MAX = 200
+BODY_MAX = 20_000
+
+
+def check_message(subject: str, body: str) -> None:
+    """What an organiser writes to attendees: a one-line subject (a line break there would
+    start a new mail header), a body of text without control characters."""
+    if not subject.strip():
+        raise InvalidInput("Write a subject.", code="subject_blank", field="subject")
+    if len(subject) > SUBJECT_MAX or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in subject):
+        raise InvalidInput(
+            f"The subject is one line of at most {SUBJECT_MAX} characters.", code="subject_invalid", field="subject"
+        )
+    if not body.strip():
+        raise InvalidInput("Write the message.", code="body_blank", field="body")
+    if len(body) > BODY_MAX or any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in body):
+        raise InvalidInput(
+            f"The message is text of at most {BODY_MAX} characters.", code="body_invalid", field="body"
+        )

@@ -142,6 +142,14 @@ def to_promote(capacity: int | None, confirmed: int, waitlist: Sequence[int]) ->
     return list(waitlist) if free is None else list(waitlist[:free])
 
 
+def capacity_to_seat_one_more(capacity: int | None, confirmed: int) -> int | None:
+    """The capacity once an organiser seats a waitlisted person by hand: unchanged while
+    a seat is free, else one seat more (an explicit override, never a silent overbooking)."""
+    if seats_left(capacity, confirmed) != 0:
+        return capacity
+    return confirmed + 1
+
+
 def check_new_capacity(capacity: int | None, confirmed: int) -> None:
     """Capacity never drops below the confirmed count: nobody is silently demoted."""
     if capacity is not None and capacity < confirmed:

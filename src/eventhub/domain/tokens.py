@@ -50,3 +50,27 @@ def manage_token_for(secret_key: str, token_salt: str, generation: int) -> str:
 
 def feed_token_for(manage_token: str, generation: int) -> str:
     return derived_token(FEED_TOKEN_PREFIX, manage_token, f"feed/{generation}")
+
+
+_CHECK_IN_DIGITS = 8  # 40 bits of base32: not guessable at a door, short enough to type
+
+
+def check_in_code_for(secret_key: str, registration_id: int) -> str:
+    """A registration's check-in code (`42-K7QXM2PA`): its id and a MAC of it, so the code
+    is never stored, is recomputed for the QR code and the mail, and cannot be made up."""
+    digest = hmac.new(secret_key.encode("utf-8"), f"check-in/{registration_id}".encode("ascii"), hashlib.sha256)
+    mac = base64.b32encode(digest.digest()).decode("ascii")[:_CHECK_IN_DIGITS]
+    return f"{registration_id}-{mac}"
+
+
+def registration_of_check_in_code(secret_key: str, code: str) -> int | None:
+    """The registration id a check-in code stands for, or None for a code that is not one
+    of ours. Typed codes are forgiven case, spaces and the digits read as letters."""
+    cleaned = "".join(code.split()).upper()
+    number, dash, mac = cleaned.rpartition("-")
+    if not dash or not number.isdigit() or len(number) > 16 or len(mac) != _CHECK_IN_DIGITS:
+        return None
+    mac = mac.replace("0", "O").replace("1", "I").replace("8", "B")  # not in base32's alphabet
+    registration_id = int(number)
+    expected = check_in_code_for(secret_key, registration_id).rpartition("-")[2]
+    return registration_id if hmac.compare_digest(expected, mac) else None

@@ -10,11 +10,14 @@ SEQUENCE moves the entry; METHOD:CANCEL removes it. Apple Mail handles all three
 from __future__ import annotations
 
 import html
+import io
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
+
+import segno
 
 from eventhub.calendar import EventStatus
 from eventhub.calendar.events import calendar_event, registration_revision
@@ -23,7 +26,7 @@ from eventhub.db.services.deliveries import Delivery
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import RegistrationStatus
 from eventhub.domain.time import with_offset
-from eventhub.domain.tokens import feed_token_for, manage_token_for
+from eventhub.domain.tokens import check_in_code_for, feed_token_for, manage_token_for
 from eventhub.urls import Urls, webcal_url
 
 
@@ -52,6 +55,9 @@ class Composer:
         manage_url = self._urls.manage(manage)
         feed_url = self._urls.personal_feed(feed_token_for(manage, attendee.feed_generation))
         subject, paragraphs, method = self._content(delivery)
+        check_in = self._check_in_code(delivery)
+        if check_in is not None:
+            paragraphs.append(Paragraph(f"Your check-in code: {check_in}\nShow it (or the QR code) at the door."))
         paragraphs += [
             Paragraph("See and change your registrations:", manage_url),
             Paragraph("Your personal calendar feed (subscribe once, it follows every change):", webcal_url(feed_url)),
@@ -67,15 +73,32 @@ class Composer:
         message["Date"] = format_datetime(now)
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(_text(attendee.name, paragraphs, mission.title))
-        message.add_alternative(_html(attendee.name, paragraphs, mission.title), subtype="html")
+        qr_cid = make_msgid(domain=self._settings.public_host) if check_in is not None else None
+        message.add_alternative(_html(attendee.name, paragraphs, mission.title, qr_cid), subtype="html")
+        if check_in is not None and qr_cid is not None:
+            html_part = message.get_payload()[1]  # type: ignore[index]
+            html_part.add_related(_qr_png(check_in), maintype="image", subtype="png", cid=qr_cid,
+                                  filename="check-in.png")
         if method is not None and delivery.session is not None:
             ics = self._itip(delivery, method)
             message.add_alternative(ics, maintype="text", subtype="calendar", params={"method": method.value})
             message.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
         return message
 
+    def _check_in_code(self, d: Delivery) -> str | None:
+        """Confirmations carry the code behind the check-in QR code."""
+        if d.message.kind not in (MailKind.REGISTERED, MailKind.PROMOTED) or d.registration is None:
+            return None
+        if d.registration.status != RegistrationStatus.CONFIRMED:
+            return None
+        return check_in_code_for(self._settings.secret_key, d.registration.id)
+
     def _content(self, d: Delivery) -> tuple[str, list[Paragraph], ItipMethod | None]:
         kind, session = d.message.kind, d.session
+        if kind == MailKind.ORGANISER_MESSAGE and d.organiser_message is not None:
+            written = d.organiser_message
+            about = [Paragraph(f"About: {session.title}", self._urls.session(d.mission.slug, session.id))] if session else []
+            return (written.subject, [*(Paragraph(p) for p in _paragraphs(written.body)), *about], None)
         if kind == MailKind.MANAGE_LINK:
             return (f"Your registration link for {d.mission.title}", [Paragraph(
                 "Someone (perhaps you) asked to register with this address. You are already registered; "
@@ -143,7 +166,18 @@ def _text(name: str, paragraphs: list[Paragraph], signature: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _html(name: str, paragraphs: list[Paragraph], signature: str) -> str:
+def _paragraphs(body: str) -> list[str]:
+    """An organiser's text as paragraphs (blank lines between them; single breaks kept)."""
+    return [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def _qr_png(code: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(code, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def _html(name: str, paragraphs: list[Paragraph], signature: str, qr_cid: str | None = None) -> str:
     def block(p: Paragraph) -> str:
         text = html.escape(p.text).replace("\n", "<br>")
         if p.link:
@@ -152,6 +186,8 @@ def _html(name: str, paragraphs: list[Paragraph], signature: str) -> str:
         return f"<p>{text}</p>"
 
     body = "".join(block(p) for p in paragraphs)
+    if qr_cid is not None:
+        body += f'<p><img src="cid:{html.escape(qr_cid.strip("<>"), quote=True)}" alt="Check-in QR code" width="180" height="180"></p>'
     return (
         f'<!DOCTYPE html><html lang="en"><body><p>Hello {html.escape(name)},</p>{body}'
         f"<p>— {html.escape(signature)}</p></body></html>\n"

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from markupsafe import Markup
+
 from eventhub.present import Presenter
 from eventhub.schemas import MeOut, MeRegistration
 from eventhub.db.models import Mission
@@ -19,6 +21,7 @@ from eventhub.domain.programme import RegistrationStatus, SessionStatus
 from eventhub.domain.time import zone
 from eventhub.urls import PATHS
 from eventhub.web.formatting import clock, short_day
+from eventhub.web.qr import qr_svg
 from eventhub.web.views import SessionCard, Subscribe, session_card, subscribe_box
 
 
@@ -33,6 +36,8 @@ class MyRegistration:
     waitlist_position: int | None
     session_cancelled: bool
     can_cancel: bool
+    check_in_code: str | None  # confirmed seats in sessions that take place: shown with its QR code
+    check_in_qr: Markup | None
 
     @property
     def confirmed(self) -> bool:
@@ -76,6 +81,7 @@ def my_registration(item: MeRegistration, mission: Mission) -> MyRegistration:
         text = "You cancelled"
     if session_cancelled:
         text = "Session cancelled by the organisers"
+    code = None if session_cancelled else item.check_in_code
     return MyRegistration(
         session_id=item.session_id,
         title=item.title,
@@ -86,6 +92,8 @@ def my_registration(item: MeRegistration, mission: Mission) -> MyRegistration:
         waitlist_position=item.waitlist_position,
         session_cancelled=session_cancelled,
         can_cancel=status != RegistrationStatus.CANCELLED and not session_cancelled,
+        check_in_code=code,
+        check_in_qr=qr_svg(code, label=f"Check-in QR code for {item.title}") if code else None,
     )
 
 

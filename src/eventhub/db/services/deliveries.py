@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, literal, or_, select, update
 
 from eventhub.db.database import Database
-from eventhub.db.models import Attendee, Mission, OutboxMessage, ProgrammeSession, Registration
+from eventhub.db.models import Attendee, Mission, OrganiserMessage, OutboxMessage, ProgrammeSession, Registration
 from eventhub.db.services.access import Clock, Organiser, managed_mission
 from eventhub.db.services.seats import waitlist_positions
+from eventhub.domain.errors import NotFound, StateConflict
 from eventhub.domain.mail import LEASE, MailStatus, gives_up, retry_delay
 
 
@@ -26,6 +27,16 @@ class Delivery:
     session: ProgrammeSession | None
     registration: Registration | None
     waitlist_position: int | None
+    organiser_message: OrganiserMessage | None = None  # what organisers wrote, for that kind
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """A message as the outbox page lists it."""
+
+    message: OutboxMessage
+    attendee: Attendee
+    subject: str | None  # what organisers wrote; other kinds are composed when sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +101,10 @@ class Outbox:
                 )
                 if registration is not None:
                     position = (await waitlist_positions(db, [registration])).get(registration.id)
-            return Delivery(message, attendee, mission, session, registration, position)
+            written = None
+            if message.organiser_message_id is not None:
+                written = await db.get_one(OrganiserMessage, message.organiser_message_id)
+            return Delivery(message, attendee, mission, session, registration, position, written)
 
     async def mark_sent(self, message_id: int) -> None:
         now = self._clock()
@@ -131,3 +145,41 @@ class Outbox:
                 .limit(100)
             ))
         return OutboxReport(counts, list(failures))
+
+    async def entries(self, slug: str, organiser: Organiser | None, *, failed_only: bool = False,
+                      limit: int = 200) -> list[OutboxEntry]:
+        """The mission's mail, newest first: to whom, what kind, and how it went."""
+        async with self._database.read() as db:
+            mission = await managed_mission(db, slug, organiser)
+            query = (
+                select(OutboxMessage, Attendee, OrganiserMessage.subject)
+                .join(Attendee, Attendee.id == OutboxMessage.attendee_id)
+                .outerjoin(OrganiserMessage, OrganiserMessage.id == OutboxMessage.organiser_message_id)
+                .where(OutboxMessage.mission_id == mission.id)
+                .order_by(OutboxMessage.id.desc())
+                .limit(limit)
+            )
+            if failed_only:
+                query = query.where(OutboxMessage.last_error.is_not(None), OutboxMessage.status != MailStatus.SENT)
+            return [OutboxEntry(m, a, subject) for m, a, subject in await db.execute(query)]
+
+    async def retry(self, slug: str, message_id: int, organiser: Organiser | None) -> OutboxMessage:
+        """Send a message that failed (or waits for its next try) again now, with a fresh
+        set of attempts. A message sent already is never sent twice."""
+        now = self._clock()
+        async with self._database.write() as db:
+            mission = await managed_mission(db, slug, organiser)
+            message = await db.scalar(
+                select(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.mission_id == mission.id)
+                .with_for_update()
+            )
+            if message is None:
+                raise NotFound(f"No message {message_id} in this mission's outbox.", code="message_not_found")
+            if message.status in (MailStatus.SENT, MailStatus.SENDING):
+                raise StateConflict(f"This message is {message.status.value}.", code=f"message_{message.status.value}")
+            message.status = MailStatus.PENDING
+            message.attempts = 0
+            message.next_attempt_at = now
+            message.updated_at = now
+        return message

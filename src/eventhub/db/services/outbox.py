@@ -30,7 +30,10 @@ async def insert_messages(db: AsyncSession, rows: dict[str, Any] | list[dict[str
     await db.execute(_INSERT_MESSAGE, rows)
 
 
-def message_row(kind: MailKind, mission_id: int, attendee_id: int, session_id: int | None, now: datetime) -> dict[str, Any]:
+def message_row(
+    kind: MailKind, mission_id: int, attendee_id: int, session_id: int | None, now: datetime,
+    organiser_message_id: int | None = None,
+) -> dict[str, Any]:
     """The outbox row of one message, by column."""
     return {
         "mission_id": mission_id,
@@ -44,6 +47,7 @@ def message_row(kind: MailKind, mission_id: int, attendee_id: int, session_id: i
         "lease_until": None,
         "last_error": None,
         "sent_at": None,
+        "organiser_message_id": organiser_message_id,
         "created_at": now,
         "updated_at": now,
     }

@@ -38,10 +38,15 @@ from eventhub.domain.registration import (
     refusal,
     schedule_warnings,
     signup_window,
-    waitlist_places,
 )
 from eventhub.domain.scheduling import Slot
-from eventhub.domain.tokens import feed_token_for, manage_token_for, new_token_salt, token_digest
+from eventhub.domain.tokens import (
+    check_in_code_for,
+    feed_token_for,
+    manage_token_for,
+    new_token_salt,
+    token_digest,
+)
 
 @dataclass(frozen=True, slots=True)
 class SignupRequest:
@@ -81,6 +86,7 @@ class AttendeeRegistration:
     registration: Registration
     session: ProgrammeSession
     waitlist_position: int | None
+    check_in_code: str | None = None  # for confirmed registrations
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +186,7 @@ class Registrations:
     async def me(self, manage_token: str) -> AttendeeView:
         async with self._database.read() as db:
             attendee = await _attendee_by_manage_token(db, manage_token)
-            return await _attendee_view(db, attendee)
+            return await _attendee_view(db, attendee, self._secret_key)
 
     async def cancel_mine(self, manage_token: str, session_id: int) -> AttendeeView:
         now = self._clock()
@@ -191,7 +197,7 @@ class Registrations:
             if locked is None or registration is None:
                 raise NotFound(f"No registration for session {session_id}.", code="registration_not_found")
             await release_seat(db, locked, registration, now)
-            return await _attendee_view(db, attendee)
+            return await _attendee_view(db, attendee, self._secret_key)
 
     async def cancel_by_organiser(self, slug: str, registration_id: int, organiser: Organiser | None) -> None:
         now = self._clock()
@@ -236,25 +242,6 @@ class Registrations:
             await enqueue(db, MailKind.MANAGE_LINK, mission_id=attendee.mission_id, attendee_id=attendee.id,
                           session_id=None, now=attendee.updated_at)
         return manage, feed
-
-    async def export(self, slug: str, organiser: Organiser | None) -> tuple[Mission, list[AttendeeRegistration], dict[int, Attendee]]:
-        """Every registration of a mission with its session, position and attendee."""
-        async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
-            rows = list(await db.execute(
-                select(Registration, ProgrammeSession, Attendee)
-                .join(ProgrammeSession, ProgrammeSession.id == Registration.session_id)
-                .join(Attendee, Attendee.id == Registration.attendee_id)
-                .where(ProgrammeSession.mission_id == mission.id)
-                .order_by(ProgrammeSession.starts_at_utc, ProgrammeSession.id, Registration.id)
-            ))
-            # The rows hold every registration of the mission's sessions: their queues are
-            # numbered from this one snapshot (a second query could see a later state).
-            positions = waitlist_places(
-                (r.id, r.session_id) for r, _, _ in rows if r.status == RegistrationStatus.WAITLISTED
-            )
-        attendees = {a.id: a for _, _, a in rows}
-        return mission, [AttendeeRegistration(r, s, positions.get(r.id)) for r, s, _ in rows], attendees
 
 
 async def mission_has_registrations(db: AsyncSession, mission_id: int) -> bool:
@@ -420,7 +407,7 @@ async def _other_confirmed_slots(db: AsyncSession, attendee_id: int, new_ids: se
     return [_slot(s) for s in rows if s.id not in new_ids]
 
 
-async def _attendee_view(db: AsyncSession, attendee: Attendee) -> AttendeeView:
+async def _attendee_view(db: AsyncSession, attendee: Attendee, secret_key: str) -> AttendeeView:
     mission = await db.get_one(Mission, attendee.mission_id)
     rows = list(await db.execute(
         select(Registration, ProgrammeSession)
@@ -429,9 +416,15 @@ async def _attendee_view(db: AsyncSession, attendee: Attendee) -> AttendeeView:
         .order_by(ProgrammeSession.starts_at_utc, Registration.id)
     ))
     positions = await waitlist_positions(db, (registration for registration, _ in rows))
-    return AttendeeView(
-        attendee, mission, [AttendeeRegistration(r, s, positions.get(r.id)) for r, s in rows]
-    )
+    return AttendeeView(attendee, mission, [
+        AttendeeRegistration(r, s, positions.get(r.id), _check_in_code(secret_key, r)) for r, s in rows
+    ])
+
+
+def _check_in_code(secret_key: str, registration: Registration) -> str | None:
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    return check_in_code_for(secret_key, registration.id)
 
 
 def _result_dict(result: SessionResult) -> dict[str, object]:

@@ -30,8 +30,16 @@ from eventhub.db.database import Turns
 from eventhub.db.models import Mission, ProgrammeSession, Registration
 from eventhub.db.services.outbox import OUTBOX, enqueue, insert_messages, message_row
 from eventhub.domain.mail import MailKind
+from eventhub.domain.errors import StateConflict
 from eventhub.domain.programme import RegistrationStatus, SessionStatus
-from eventhub.domain.registration import Seat, check_new_capacity, seat_for_newcomer, to_promote, waitlist_places
+from eventhub.domain.registration import (
+    Seat,
+    capacity_to_seat_one_more,
+    check_new_capacity,
+    seat_for_newcomer,
+    to_promote,
+    waitlist_places,
+)
 
 _LOCK_KEY = object()
 _SESSION = ProgrammeSession.__table__
@@ -50,6 +58,16 @@ class LockedSession:
     def __post_init__(self) -> None:
         if self._key is not _LOCK_KEY:
             raise TypeError("LockedSession comes only from lock_session() or lock_for_signup()")
+
+
+@dataclass(frozen=True, slots=True)
+class Promotion:
+    """A waitlisted person an organiser seated by hand, ahead of the queue."""
+
+    registration: Registration
+    capacity_before: int | None
+    capacity_after: int | None
+    passed_over: int  # people who were ahead of them on the waitlist
 
 
 async def lock_session(db: AsyncSession, session_id: int, mission_id: int | None = None) -> LockedSession | None:
@@ -96,6 +114,17 @@ def signup_turns(session_ids: Iterable[int], timeout_seconds: float) -> Abstract
     return _SIGNUP_TURNS.take(sorted(set(session_ids)), deadline)
 
 
+async def lock_sessions(db: AsyncSession, session_ids: Iterable[int], mission_id: int) -> dict[int, LockedSession]:
+    """Lock several sessions of a mission, always in id order (two movers never deadlock);
+    the ones that do not exist are missing from the answer."""
+    locked = {}
+    for session_id in sorted(set(session_ids)):
+        found = await lock_session(db, session_id, mission_id)
+        if found is not None:
+            locked[session_id] = found
+    return locked
+
+
 async def lock_for_signup(db: AsyncSession, slug: str, session_id: int) -> LockedSession | None:
     """Lock a session of the mission `slug` for one claim, reading plain columns: the
     session's, its mission's (`mission_status`, `mission_title`) and the queue's counts."""
@@ -132,11 +161,14 @@ async def confirmed_count(db: AsyncSession, locked: LockedSession) -> int:
 async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, now: datetime) -> Seat:
     """A new registration: confirmed while seats remain, else at the end of the waitlist.
 
-    The lock read the queue's counts, so a waitlisted newcomer's place is known without
-    asking again: everyone waiting is ahead of the newest registration."""
-    if locked.queue is None:
-        raise TypeError("claim_seat needs the lock of lock_for_signup (it reads the queue)")
-    confirmed, waiting = locked.queue
+    `lock_for_signup` read the queue's counts, so a waitlisted newcomer's place is known
+    without asking again: everyone waiting is ahead of the newest registration. Under
+    `lock_session` (an organiser adding or moving someone) they are read here."""
+    if locked.queue is not None:
+        confirmed, waiting = locked.queue
+    else:
+        counts = (await seat_counts(db, [locked.session.id])).get(locked.session.id, SeatCount())
+        confirmed, waiting = counts.confirmed, counts.waitlisted
     seat = seat_for_newcomer(locked.session.capacity, confirmed, waiting)
     status = seat.status
     registration = {
@@ -222,6 +254,32 @@ async def promote_waitlist(db: AsyncSession, locked: LockedSession, now: datetim
             registration.updated_at = now
             await _tell(db, MailKind.PROMOTED, locked, registration.attendee_id, now)
     return promoted
+
+
+async def promote_now(db: AsyncSession, locked: LockedSession, registration: Registration, now: datetime) -> Promotion:
+    """Seat a waitlisted person now, ahead of the queue (an organiser's explicit override):
+    in a free seat, else in one seat more, so the capacity is never exceeded but raised
+    in the open. Everyone else keeps their place in the queue."""
+    if registration.session_id != locked.session.id:
+        raise TypeError("promote_now needs the lock of the registration's session")
+    if registration.status != RegistrationStatus.WAITLISTED:
+        raise StateConflict(
+            f"This registration is {registration.status.value}, not on the waitlist.",
+            code="not_waitlisted",
+            registration_status=registration.status.value,
+        )
+    if locked.session.status == SessionStatus.CANCELLED:
+        raise StateConflict("The session is cancelled.", code="session_cancelled")
+    position = (await waitlist_positions(db, [registration]))[registration.id]
+    before = locked.session.capacity
+    after = capacity_to_seat_one_more(before, await confirmed_count(db, locked))
+    locked.session.capacity = after
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    registration.updated_at = now
+    await _tell(db, MailKind.PROMOTED, locked, registration.attendee_id, now)
+    await db.flush()
+    return Promotion(registration, before, after, position - 1)
 
 
 async def waitlist_positions(db: AsyncSession, registrations: Iterable[Registration]) -> dict[int, int]:

@@ -58,3 +58,8 @@ def check_message(subject: str, body: str) -> None:
         raise InvalidInput(
             f"The message is text of at most {BODY_MAX} characters.", code="body_invalid", field="body"
         )
+
+
+def body_paragraphs(body: str) -> list[str]:
+    """An organiser's text as paragraphs: blank lines between them, single breaks kept."""
+    return [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]

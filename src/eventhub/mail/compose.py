@@ -23,7 +23,7 @@ from eventhub.calendar import EventStatus
 from eventhub.calendar.events import calendar_event, registration_revision
 from eventhub.calendar.itip import ItipMethod, Party, render_itip
 from eventhub.db.services.deliveries import Delivery
-from eventhub.domain.mail import MailKind
+from eventhub.domain.mail import MailKind, body_paragraphs
 from eventhub.domain.programme import RegistrationStatus
 from eventhub.domain.time import with_offset
 from eventhub.domain.tokens import check_in_code_for, feed_token_for, manage_token_for
@@ -98,7 +98,7 @@ class Composer:
         if kind == MailKind.ORGANISER_MESSAGE and d.organiser_message is not None:
             written = d.organiser_message
             about = [Paragraph(f"About: {session.title}", self._urls.session(d.mission.slug, session.id))] if session else []
-            return (written.subject, [*(Paragraph(p) for p in _paragraphs(written.body)), *about], None)
+            return (written.subject, [*(Paragraph(p) for p in body_paragraphs(written.body)), *about], None)
         if kind == MailKind.MANAGE_LINK:
             return (f"Your registration link for {d.mission.title}", [Paragraph(
                 "Someone (perhaps you) asked to register with this address. You are already registered; "
@@ -164,11 +164,6 @@ def _text(name: str, paragraphs: list[Paragraph], signature: str) -> str:
     parts += [f"{p.text}\n{p.link}" if p.link else p.text for p in paragraphs]
     parts.append(f"— {signature}")
     return "\n\n".join(parts) + "\n"
-
-
-def _paragraphs(body: str) -> list[str]:
-    """An organiser's text as paragraphs (blank lines between them; single breaks kept)."""
-    return [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
 def _qr_png(code: str) -> bytes:

@@ -32,6 +32,10 @@ from eventhub.domain.errors import StateConflict
 from eventhub.domain.registration import seats_left
 from eventhub.services import Services
 
+# What each route needs, as `domain.permissions.Action` values (issue 14's guard reads
+# `opt["action"]`): a viewer reads and exports, an editor changes and writes to attendees.
+VIEW, MANAGE, MAIL = "attendees.view", "registrations.manage", "attendees.mail"
+
 CHANGE = problems(401, 403, 404, 409, 422)
 READ = problems(401, 403, 404, 422)
 
@@ -41,7 +45,7 @@ class AttendanceController(Controller):
     tags = ["attendees"]
 
     @post("/registrations/{registration_id:int}/promote",
-          guards=ORGANISER_ONLY, status_code=200, operation_id="promoteRegistration",
+          guards=ORGANISER_ONLY, status_code=200, operation_id="promoteRegistration", opt={"action": MANAGE},
           responses=CHANGE)
     async def promote(
         self, slug: FromPath[str], registration_id: PathId, services: NamedDependency[Services],
@@ -58,7 +62,7 @@ class AttendanceController(Controller):
         )
 
     @post("/registrations/{registration_id:int}/move",
-          guards=ORGANISER_ONLY, status_code=200, operation_id="moveRegistration",
+          guards=ORGANISER_ONLY, status_code=200, operation_id="moveRegistration", opt={"action": MANAGE},
           responses=CHANGE)
     async def move(
         self, slug: FromPath[str], registration_id: PathId, data: JSONBody[MoveCreate],
@@ -75,7 +79,7 @@ class AttendanceController(Controller):
         )
 
     @post("/sessions/{session_id:int}/registrations",
-          guards=ORGANISER_ONLY, status_code=201, operation_id="addAttendee",
+          guards=ORGANISER_ONLY, status_code=201, operation_id="addAttendee", opt={"action": MANAGE},
           responses=CHANGE)
     async def add_attendee(
         self, slug: FromPath[str], session_id: PathId, data: JSONBody[AttendeeAdd],
@@ -87,7 +91,7 @@ class AttendanceController(Controller):
         return _seated(await services.attendance.add(slug, session_id, details, organiser))
 
     @get("/sessions/{session_id:int}/attendees",
-          guards=ORGANISER_ONLY, operation_id="listSessionAttendees", responses=READ)
+          guards=ORGANISER_ONLY, operation_id="listSessionAttendees", opt={"action": VIEW}, responses=READ)
     async def session_attendees(
         self, slug: FromPath[str], session_id: PathId, services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
@@ -101,7 +105,8 @@ class AttendanceController(Controller):
             waitlist=[_attendee(i) for i in view.waitlist],
         )
 
-    @post("/check-ins", guards=ORGANISER_ONLY, status_code=201, operation_id="checkIn", responses=CHANGE)
+    @post("/check-ins", guards=ORGANISER_ONLY, status_code=201, operation_id="checkIn", opt={"action": MANAGE},
+          responses=CHANGE)
     async def check_in(
         self, slug: FromPath[str], data: JSONBody[CheckInCreate], services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
@@ -111,7 +116,8 @@ class AttendanceController(Controller):
         registration is `not_confirmed`, another session's is `other_session`."""
         return _checked_in(await services.check_ins.check_in(slug, data.session_id, data.code, organiser))
 
-    @post("/messages", guards=ORGANISER_ONLY, status_code=202, operation_id="sendMessage", responses=CHANGE)
+    @post("/messages", guards=ORGANISER_ONLY, status_code=202, operation_id="sendMessage", opt={"action": MAIL},
+          responses=CHANGE)
     async def send_message(
         self, slug: FromPath[str], data: JSONBody[MessageCreate], services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
@@ -121,7 +127,7 @@ class AttendanceController(Controller):
         draft = MessageDraft(data.subject, data.body, Audience(data.session_id, data.include_waitlisted))
         return _message(await services.messages.send(slug, draft, organiser))
 
-    @get("/messages", guards=ORGANISER_ONLY, operation_id="listMessages", responses=READ)
+    @get("/messages", guards=ORGANISER_ONLY, operation_id="listMessages", opt={"action": VIEW}, responses=READ)
     async def list_messages(
         self, slug: FromPath[str], services: NamedDependency[Services], organiser: NamedDependency[Organiser | None],
     ) -> list[MessageOut]:
@@ -129,7 +135,7 @@ class AttendanceController(Controller):
         return [_message(m) for m in await services.messages.sent(slug, organiser)]
 
     @post("/outbox/{message_id:int}/retry",
-          guards=ORGANISER_ONLY, status_code=204, operation_id="retryMail", responses=CHANGE)
+          guards=ORGANISER_ONLY, status_code=204, operation_id="retryMail", opt={"action": MAIL}, responses=CHANGE)
     async def retry_mail(
         self, slug: FromPath[str], message_id: PathId, services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
@@ -138,7 +144,7 @@ class AttendanceController(Controller):
         await services.outbox.retry(slug, message_id, organiser)
 
     @get("/registrations.csv",
-          guards=ORGANISER_ONLY, operation_id="exportRegistrationsCsv", tags=["registrations"],
+          guards=ORGANISER_ONLY, operation_id="exportRegistrationsCsv", opt={"action": VIEW}, tags=["registrations"],
          responses=problems(401, 403, 404), media_type=exports.CSV_MEDIA_TYPE)
     async def export_csv(
         self, slug: FromPath[str], services: NamedDependency[Services], organiser: NamedDependency[Organiser | None],
@@ -147,7 +153,7 @@ class AttendanceController(Controller):
         return exports.csv_response(slug, await services.attendance.registrations(slug, organiser))
 
     @get("/registrations.xlsx",
-          guards=ORGANISER_ONLY, operation_id="exportRegistrationsXlsx", tags=["registrations"],
+          guards=ORGANISER_ONLY, operation_id="exportRegistrationsXlsx", opt={"action": VIEW}, tags=["registrations"],
          responses=problems(401, 403, 404), media_type=exports.XLSX_MEDIA_TYPE)
     async def export_xlsx(
         self, slug: FromPath[str], services: NamedDependency[Services], organiser: NamedDependency[Organiser | None],

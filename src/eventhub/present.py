@@ -40,6 +40,7 @@ from eventhub.domain.programme import ChangeKind
 from eventhub.domain.registration import ScheduleWarning, WarningKind, seats_left
 from eventhub.domain.scheduling import ConflictPair, Slot
 from eventhub.domain.time import zone, with_offset
+from eventhub.domain.translations import localize, localized
 from eventhub.urls import Urls, subscribe_links, webcal_url
 
 
@@ -47,27 +48,38 @@ class Presenter:
     def __init__(self, public_base: str) -> None:
         self.urls = Urls(public_base)
 
-    def mission(self, mission: Mission) -> MissionOut:
-        feed = self.urls.mission_feed(mission.slug)
+    def mission(self, mission: Mission, lang: str | None = None) -> MissionOut:
+        """`lang`: the reader's language, for the translated texts and the feed links."""
+        feed = self.urls.mission_feed(mission.slug, lang)
+        texts = localize(
+            {"title": mission.title, "summary": mission.summary, "host_city": mission.host_city,
+             "funding_note": mission.funding_note},
+            mission.translations,
+            lang,
+        )
         return MissionOut(
             id=mission.id,
             slug=mission.slug,
-            title=mission.title,
-            summary=mission.summary,
-            host_city=mission.host_city,
+            title=texts["title"],
+            summary=texts["summary"],
+            host_city=texts["host_city"],
             host_country=mission.host_country,
             timezone=mission.timezone,
             starts_on=mission.starts_on,
             ends_on=mission.ends_on,
             organiser_name=mission.organiser_name,
             contact_email=mission.contact_email,
-            funding_note=mission.funding_note,
+            funding_note=texts["funding_note"],
             status=mission.status,
-            url=self.urls.mission(mission.slug),
+            default_language=mission.default_language,
+            content_languages=list(mission.content_languages),
+            translations=dict(mission.translations),
+            lang=lang,
+            url=self.urls.mission(mission.slug, lang),
             sessions_url=self.urls.mission_sessions_api(mission.slug),
             feed_url=feed,
             webcal_url=webcal_url(feed),
-            subscribe=self.subscribe(feed, mission.title),
+            subscribe=self.subscribe(feed, texts["title"]),
             created_at=mission.created_at,
             updated_at=mission.updated_at,
         )
@@ -82,28 +94,33 @@ class Presenter:
             longitude=venue.longitude,
             timezone=venue.timezone,
             effective_timezone=venue.timezone or (mission.timezone if mission else ""),
+            translations=dict(venue.translations),
         )
 
     def person(self, person: Person, *, with_email: bool) -> PersonOut:
         out = msgspec.convert(person, PersonOut, from_attributes=True)
         return out if with_email else msgspec.structs.replace(out, email=None)
 
-    def session(self, view: SessionView, mission_slug: str) -> SessionOut:
+    def session(self, view: SessionView, mission_slug: str, lang: str | None = None) -> SessionOut:
+        """`lang`: the reader's language, for the translated texts and the feed link."""
         s = view.session
         tz = zone(s.timezone)
+        texts = localize({"title": s.title, "description": s.description}, s.translations, lang)
         return SessionOut(
             id=s.id,
             mission_slug=mission_slug,
-            title=s.title,
+            title=texts["title"],
             kind=s.kind,
-            description=s.description,
+            description=texts["description"],
             starts_at=with_offset(s.starts_local, s.timezone),
             ends_at=with_offset(s.ends_local, s.timezone),
             timezone=s.timezone,
             starts_at_utc=s.starts_at_utc,
             ends_at_utc=s.ends_at_utc,
             venue_id=s.venue_id,
-            venue=msgspec.convert(s.venue, VenueRef, from_attributes=True) if s.venue else None,
+            venue=VenueRef(
+                id=s.venue.id, **localize({"name": s.venue.name, "address": s.venue.address}, s.venue.translations, lang)
+            ) if s.venue else None,
             online_url=s.online_url,
             speakers=[
                 SpeakerOut(person_id=sp.person_id, role=sp.role, name=sp.person.name, affiliation=sp.person.affiliation)
@@ -119,8 +136,10 @@ class Presenter:
             status=s.status,
             cancel_reason=s.cancel_reason,
             sequence=s.sequence,
-            url=self.urls.session(mission_slug, s.id),
-            ics_url=self.urls.session_feed(mission_slug, s.id),
+            translations=dict(s.translations),
+            lang=lang,
+            url=self.urls.session(mission_slug, s.id, lang),
+            ics_url=self.urls.session_feed(mission_slug, s.id, lang),
             created_at=s.created_at,
             updated_at=s.updated_at,
         )
@@ -187,13 +206,15 @@ class Presenter:
             message=message,
         )
 
-    def me(self, view: AttendeeView, manage_token: str) -> MeOut:
+    def me(self, view: AttendeeView, manage_token: str, lang: str | None = None) -> MeOut:
+        """`lang`: the language of the page that shows it (titles); None: as written."""
         feed = self.urls.personal_feed(feed_token_for(manage_token, view.attendee.feed_generation))
         return MeOut(
             id=view.attendee.id,
             name=view.attendee.name,
             email=view.attendee.email,
             organisation=view.attendee.organisation,
+            language=view.attendee.language,
             mission_slug=view.mission.slug,
             registrations=[
                 MeRegistration(
@@ -202,13 +223,13 @@ class Presenter:
                     waitlist_position=item.waitlist_position,
                     code=None,
                     check_in_code=item.check_in_code,
-                    title=item.session.title,
+                    title=localized(item.session.title, item.session.translations, "title", lang).text,
                     session_status=item.session.status,
                     starts_at=with_offset(item.session.starts_local, item.session.timezone),
                     ends_at=with_offset(item.session.ends_local, item.session.timezone),
                     timezone=item.session.timezone,
                     registered_at=item.registration.created_at,
-                    session_url=self.urls.session(view.mission.slug, item.session.id),
+                    session_url=self.urls.session(view.mission.slug, item.session.id, lang),
                 )
                 for item in view.registrations
             ],

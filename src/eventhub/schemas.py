@@ -4,7 +4,7 @@ out and `eventhub load` reads. Requests refuse unknown fields (no mass assignmen
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -57,6 +57,20 @@ LocalDateTime = Annotated[
 ]
 
 
+# --- languages ----------------------------------------------------------------------------------
+
+InterfaceLanguage = Literal["en", "ru", "lv", "ky"]
+"""A language pages, mail and feeds speak (eventhub.domain.languages.LANGUAGES)."""
+# Content translations, language -> field -> text (eventhub.domain.translations); the field
+# rules (lengths, single lines) are checked per field when they are written.
+MissionTranslations = dict[
+    InterfaceLanguage, dict[Literal["title", "summary", "host_city", "funding_note"], LongText]
+]
+SessionTranslations = dict[InterfaceLanguage, dict[Literal["title", "description"], LongText]]
+VenueTranslations = dict[InterfaceLanguage, dict[Literal["name", "address"], LongText]]
+ContentLanguages = Annotated[list[InterfaceLanguage], Meta(max_length=4)]
+
+
 # --- missions -----------------------------------------------------------------------------------
 
 
@@ -73,6 +87,9 @@ class MissionCreate(Input, kw_only=True):
     contact_email: Email | None = None
     funding_note: LongText = ""
     status: MissionStatus = MissionStatus.DRAFT
+    default_language: InterfaceLanguage = "en"
+    content_languages: ContentLanguages = []
+    translations: MissionTranslations = {}
 
 
 class MissionUpdate(Input, kw_only=True):
@@ -87,6 +104,9 @@ class MissionUpdate(Input, kw_only=True):
     contact_email: Email | UnsetType = UNSET
     funding_note: LongText | UnsetType = UNSET
     status: MissionStatus | UnsetType = UNSET
+    default_language: InterfaceLanguage | UnsetType = UNSET
+    content_languages: ContentLanguages | UnsetType = UNSET
+    translations: MissionTranslations | UnsetType = UNSET
 
 
 class SubscribeLinksOut(msgspec.Struct, kw_only=True):
@@ -113,6 +133,12 @@ class MissionOut(msgspec.Struct, kw_only=True):
     contact_email: str
     funding_note: str
     status: MissionStatus
+    default_language: str
+    content_languages: list[str]
+    translations: dict[str, dict[str, str]]
+    lang: str | None
+    """The language asked for with `?lang=`: title, summary, host_city and funding_note are in
+    it where translated, else as written; None: all as written."""
     url: str
     sessions_url: str
     feed_url: str
@@ -132,6 +158,7 @@ class VenueCreate(Input, kw_only=True):
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     timezone: ZoneName | None = None
+    translations: VenueTranslations = {}
 
 
 class VenueUpdate(Input, kw_only=True):
@@ -141,6 +168,7 @@ class VenueUpdate(Input, kw_only=True):
     latitude: Latitude | None | UnsetType = UNSET
     longitude: Longitude | None | UnsetType = UNSET
     timezone: ZoneName | None | UnsetType = UNSET
+    translations: VenueTranslations | UnsetType = UNSET
 
 
 class VenueOut(msgspec.Struct, kw_only=True):
@@ -152,6 +180,7 @@ class VenueOut(msgspec.Struct, kw_only=True):
     longitude: float | None
     timezone: str | None
     effective_timezone: str
+    translations: dict[str, dict[str, str]] = {}
 
 
 class PersonCreate(Input, kw_only=True):
@@ -199,6 +228,7 @@ class SessionCreate(Input, kw_only=True):
     registration_closes_at: LocalDateTime | None = None
     language: LanguageTag | None = None
     status: SessionStatus = SessionStatus.PUBLISHED
+    translations: SessionTranslations = {}
 
 
 class SessionUpdate(Input, kw_only=True):
@@ -216,6 +246,7 @@ class SessionUpdate(Input, kw_only=True):
     registration_closes_at: LocalDateTime | None | UnsetType = UNSET
     language: LanguageTag | None | UnsetType = UNSET
     status: SessionStatus | UnsetType = UNSET
+    translations: SessionTranslations | UnsetType = UNSET
 
 
 class SpeakerOut(msgspec.Struct, kw_only=True):
@@ -256,6 +287,10 @@ class SessionOut(msgspec.Struct, kw_only=True):
     status: SessionStatus
     cancel_reason: str | None
     sequence: int
+    translations: dict[str, dict[str, str]]
+    lang: str | None
+    """The language asked for with `?lang=`: title, description and the venue's name and
+    address are in it where translated, else as written."""
     url: str
     ics_url: str
     created_at: datetime
@@ -383,6 +418,8 @@ class RegistrationCreate(Input, kw_only=True):
             extra_json_schema={"extra": {"items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}},
         ),
     ]
+    language: InterfaceLanguage | None = None
+    """The language for a new attendee's mail and personal feed (default: the mission's)."""
 
 
 class SessionResultOut(msgspec.Struct, kw_only=True):
@@ -437,6 +474,8 @@ class MeOut(msgspec.Struct, kw_only=True):
     name: str
     email: str
     organisation: str
+    language: str
+    """The language of the attendee's mail and personal feed."""
     mission_slug: str
     registrations: list[MeRegistration]
     feed_url: str

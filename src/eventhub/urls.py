@@ -22,26 +22,33 @@ class Urls:
 
     base: str = ""
 
-    def mission(self, slug: str) -> str:
-        return f"{self.base}/missions/{slug}"
+    # `lang`: the address of that page or feed in one interface language (`?lang=`), as
+    # pages link their subscribe buttons and mail links its pages; None: the reader's own.
 
-    def mission_feed(self, slug: str) -> str:
-        return f"{self.base}/missions/{slug}/calendar.ics"
+    def mission(self, slug: str, lang: str | None = None) -> str:
+        return _in(f"{self.base}/missions/{slug}", lang)
+
+    def mission_feed(self, slug: str, lang: str | None = None) -> str:
+        return _in(f"{self.base}/missions/{slug}/calendar.ics", lang)
 
     def mission_sessions_api(self, slug: str) -> str:
         return f"{self.base}/api/missions/{slug}/sessions"
 
-    def session(self, slug: str, session_id: int) -> str:
-        return f"{self.base}/missions/{slug}/sessions/{session_id}"
+    def session(self, slug: str, session_id: int, lang: str | None = None) -> str:
+        return _in(f"{self.base}/missions/{slug}/sessions/{session_id}", lang)
 
-    def session_feed(self, slug: str, session_id: int) -> str:
-        return f"{self.base}/missions/{slug}/sessions/{session_id}/calendar.ics"
+    def session_feed(self, slug: str, session_id: int, lang: str | None = None) -> str:
+        return _in(f"{self.base}/missions/{slug}/sessions/{session_id}/calendar.ics", lang)
 
     def manage(self, manage_token: str) -> str:
         return f"{self.base}/manage/{manage_token}"
 
-    def personal_feed(self, feed_token: str) -> str:
-        return f"{self.base}/feeds/{feed_token}/calendar.ics"
+    def personal_feed(self, feed_token: str, lang: str | None = None) -> str:
+        return _in(f"{self.base}/feeds/{feed_token}/calendar.ics", lang)
+
+
+def _in(url: str, lang: str | None) -> str:
+    return f"{url}?lang={quote(lang, safe='')}" if lang else url
 
 
 PATHS = Urls("")

@@ -34,7 +34,7 @@ async def test_agenda_shows_each_day_in_the_mission_zone_with_grid_and_list(
     text = text_of(root)
     assert "All times are Bishkek time (Asia/Bishkek, UTC+06:00)" in text
     days = [text_of(h) for h in elements(root, "h3")]
-    assert days[:2] == ["Monday 7 December 2026", "Tuesday 8 December 2026"] and len(days) == 5
+    assert days[:2] == ["Monday, 7 December 2026", "Tuesday, 8 December 2026"] and len(days) == 5
     # A timetable grid per day: time rows by venue columns; and the same sessions as a list.
     tables = elements(root, "table")
     assert len(tables) == 5
@@ -57,9 +57,10 @@ async def test_agenda_subscribe_box_offers_webcal_https_google_outlook_and_a_loc
     bishkek: str, browser: Browser
 ) -> None:
     root = assert_valid_page((await browser.page(AGENDA)).text)
-    feed = f"https://events.example.org/missions/{SLUG}/calendar.ics"
+    # The feed speaks the page's language.
+    feed = f"https://events.example.org/missions/{SLUG}/calendar.ics?lang=en"
     hrefs = [a.get("href") or "" for a in elements(root, "a")]
-    assert f"webcal://events.example.org/missions/{SLUG}/calendar.ics" in hrefs
+    assert f"webcal://events.example.org/missions/{SLUG}/calendar.ics?lang=en" in hrefs
     assert any(h.startswith("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F") for h in hrefs)
     assert any(
         h.startswith("https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2F") for h in hrefs
@@ -95,11 +96,11 @@ async def test_session_page_has_details_calendar_links_and_a_labelled_form(
     sid = await session_id(services, TEST_LABS)
     root = assert_valid_page((await browser.page(f"{AGENDA}/sessions/{sid}")).text)
     text = text_of(root)
-    assert "Monday 7 December 2026, 14:30–16:30" in text and "Asia/Bishkek" in text
+    assert "Monday, 7 December 2026, 14:30–16:30" in text and "Asia/Bishkek" in text
     assert "Technopark Coworking Space" in text and "Ibraimov Street 103" in text
     assert "Aida Ismailova (host), Technopark Coworking Space" in text
     hrefs = [a.get("href") for a in elements(root, "a")]
-    assert f"https://events.example.org/missions/{SLUG}/sessions/{sid}/calendar.ics" in hrefs
+    assert f"https://events.example.org/missions/{SLUG}/sessions/{sid}/calendar.ics?lang=en" in hrefs
     form = next(f for f in elements(root, "form") if f.get("class") == "register-form")
     assert form.get("method") == "post" and form.get("action") == f"{AGENDA}/sessions/{sid}"
     fields = {i.get("name"): i for i in elements(form, "input")}
@@ -167,14 +168,14 @@ async def test_adding_a_session_from_the_manage_page_warns_about_an_overlap(
     manage = re.search(r'href="(/manage/ehm_[^"]+)"', answer.text).group(1)  # type: ignore[union-attr]
 
     page = assert_valid_page((await browser.page(manage)).text)
-    buttons = [text_of(b) for b in elements(page, "button")]
+    buttons = [b.get("aria-label") or text_of(b) for b in elements(page, "button")]
     assert "Register for Export Readiness Clinic for Kyrgyz IT Companies" in buttons
     assert f"Register for {TEST_LABS}" not in buttons  # already in it
     response = await browser.submit(manage, f"{manage}/sessions/{other}/register", {})
     assert location(response) == "/registrations/answer"
     root = assert_valid_page((await browser.page("/registrations/answer")).text)
     assert "Check your timetable" in text_of(root)
-    assert f"Overlaps '{TEST_LABS}', which you are also registered for." in text_of(root)
+    assert f"Overlaps “{TEST_LABS}”, which you are also registered for." in text_of(root)
     assert "Export Readiness Clinic" in text_of(next(u for u in elements(root, "ul") if u.get("class") == "results"))
 
 

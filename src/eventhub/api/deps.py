@@ -14,7 +14,7 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from eventhub.present import Presenter
-from eventhub.schemas import MAX_ID, ConflictProblem, Problem
+from eventhub.schemas import MAX_ID, ConflictProblem, InterfaceLanguage, Problem
 from eventhub.db.services.access import Organiser
 from eventhub.domain.errors import AuthenticationRequired
 from eventhub.domain.tokens import FEED_TOKEN_PREFIX, MANAGE_TOKEN_PREFIX
@@ -73,6 +73,10 @@ ORGANISER_ONLY = [organiser_only]
 # no row can have is a 422 rather than a number the database driver cannot bind.
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
+Lang = Annotated[
+    InterfaceLanguage | None,
+    QueryParameter(description="The reader's language: texts in it where translated, else as written"),
+]
 
 
 async def answer_options(request: Request[Any, Any, Any]) -> Response[None] | None:

@@ -22,7 +22,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from eventhub.api.deps import PathId, QueryId, problems
+from eventhub.api.deps import Lang, PathId, QueryId, problems
 from eventhub.db.services.feeds import PreparedFeed, WarmFeed
 from eventhub.db.services.sessions import SessionFilter
 from eventhub.domain.programme import SessionKind
@@ -110,10 +110,13 @@ async def mission_feed(
     kind: FromQuery[SessionKind | None] = None,
     venue_id: QueryId = None,
     language: FromQuery[str | None] = None,
+    lang: Lang = None,
     download: Download = False,
 ) -> Response[bytes]:
-    """Every published session of the mission (cancelled ones as STATUS:CANCELLED)."""
-    feed = await services.feeds.mission_feed(slug, SessionFilter(kind=kind, venue_id=venue_id, language=language))
+    """Every published session of the mission (cancelled ones as STATUS:CANCELLED). `lang`:
+    the feed's language (texts and translations; the same UIDs); none: the mission's default."""
+    where = SessionFilter(kind=kind, venue_id=venue_id, language=language)
+    feed = await services.feeds.mission_feed(slug, where, lang)
     return await respond(request, feed, download)
 
 
@@ -124,10 +127,11 @@ async def session_feed(
     slug: FromPath[str],
     session_id: PathId,
     services: NamedDependency[Services],
+    lang: Lang = None,
     download: Download = False,
 ) -> Response[bytes]:
     """One session, for "add to calendar"."""
-    return await respond(request, await services.feeds.session_feed(slug, session_id), download)
+    return await respond(request, await services.feeds.session_feed(slug, session_id, lang), download)
 
 
 @route("/feeds/{feed_token:str}/calendar.ics", http_method=GET_HEAD, operation_id=operation_ids("personalFeed"),
@@ -136,10 +140,12 @@ async def personal_feed(
     request: Request[Any, Any, Any],
     feed_token: FromPath[str],
     services: NamedDependency[Services],
+    lang: Lang = None,
     download: Download = False,
 ) -> Response[bytes]:
-    """The attendee's own sessions: confirmed, waitlisted as TENTATIVE, cancelled kept as cancelled."""
-    return await respond(request, await services.feeds.personal_feed(feed_token), download)
+    """The attendee's own sessions: confirmed, waitlisted as TENTATIVE, cancelled kept as
+    cancelled; in the attendee's language unless `lang` asks for another."""
+    return await respond(request, await services.feeds.personal_feed(feed_token, lang), download)
 
 
 async def respond(request: Request[Any, Any, Any], feed: PreparedFeed, download: bool) -> Response[bytes]:

@@ -6,7 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from eventhub.api.deps import ORGANISER_ONLY, READ, WRITE, problems
+from eventhub.api.deps import ORGANISER_ONLY, READ, WRITE, Lang, problems
 from eventhub.present import Presenter
 from eventhub.schemas import CloneIn, MissionCreate, MissionOut, MissionUpdate
 from eventhub.db.services.access import Organiser
@@ -22,9 +22,10 @@ class MissionController(Controller):
         services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
         present: NamedDependency[Presenter],
+        lang: Lang = None,
     ) -> list[MissionOut]:
         """Published missions; with an organiser token also the drafts it manages."""
-        return [present.mission(m) for m in await services.missions.list(organiser)]
+        return [present.mission(m, lang) for m in await services.missions.list(organiser)]
 
     @post("/", guards=ORGANISER_ONLY, operation_id="createMission", responses=problems(401, 403, 409, 413, 422))
     async def create_mission(
@@ -44,8 +45,9 @@ class MissionController(Controller):
         services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
         present: NamedDependency[Presenter],
+        lang: Lang = None,
     ) -> MissionOut:
-        return present.mission(await services.missions.get(slug, organiser))
+        return present.mission(await services.missions.get(slug, organiser), lang)
 
     @patch("/{slug:str}", guards=ORGANISER_ONLY, operation_id="updateMission", responses=WRITE)
     async def update_mission(

@@ -71,7 +71,7 @@ class RegistrationController(Controller):
         # One dependency only: Litestar resolves two or more in a task group, a cost that
         # shows on this path in a registration rush (bench/README.md).
         present = provide_presenter(request)
-        signup = SignupRequest(data.name, data.email, data.organisation, data.session_ids)
+        signup = SignupRequest(data.name, data.email, data.organisation, data.session_ids, data.language)
         outcome = await services.registrations.register(slug, signup, bearer_token(request))
         if outcome.outcome == Outcome.EXISTING_ADDRESS:
             return Response(present.accepted(), status_code=202)

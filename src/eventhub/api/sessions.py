@@ -9,7 +9,7 @@ from litestar import Controller, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from eventhub.api.deps import ORGANISER_ONLY, READ, READ_ONE, WRITE, PathId, QueryId, problems
+from eventhub.api.deps import ORGANISER_ONLY, READ, READ_ONE, WRITE, Lang, PathId, QueryId, problems
 from eventhub.present import Presenter
 from eventhub.schemas import (
     BulkIn,
@@ -54,11 +54,13 @@ class SessionController(Controller):
         kind: FromQuery[SessionKind | None] = None,
         venue_id: QueryId = None,
         language: FromQuery[str | None] = None,
+        lang: Lang = None,
     ) -> list[SessionOut]:
-        """The programme in time order; drafts only for the mission's organisers."""
+        """The programme in time order; drafts only for the mission's organisers. `language`
+        filters by the language a session is held in; `lang` is the reader's (translations)."""
         where = SessionFilter(day=day, kind=kind, venue_id=venue_id, language=language)
         mission, views = await services.sessions.list(slug, organiser, where)
-        return [present.session(v, mission.slug) for v in views]
+        return [present.session(v, mission.slug, lang) for v in views]
 
     @post("/", guards=ORGANISER_ONLY, operation_id="createSession", responses=SCHEDULE)
     async def create_session(
@@ -82,8 +84,9 @@ class SessionController(Controller):
         services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
         present: NamedDependency[Presenter],
+        lang: Lang = None,
     ) -> SessionOut:
-        return present.session(await services.sessions.get(slug, session_id, organiser), slug)
+        return present.session(await services.sessions.get(slug, session_id, organiser), slug, lang)
 
     @patch("/{session_id:int}", guards=ORGANISER_ONLY, operation_id="updateSession", responses=SCHEDULE)
     async def update_session(

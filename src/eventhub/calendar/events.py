@@ -14,6 +14,9 @@ from typing import Protocol
 
 from eventhub.calendar.model import CalendarEvent, EventStatus
 from eventhub.domain.programme import RegistrationStatus, SessionKind, SessionStatus
+from eventhub.domain.translations import FrozenTranslations, Translations, localized
+from eventhub.i18n import Translator, translator
+from eventhub.i18n.labels import kind_label
 from eventhub.urls import Urls
 
 
@@ -38,6 +41,8 @@ class VenueFacts(Protocol):
     def latitude(self) -> float | None: ...
     @property
     def longitude(self) -> float | None: ...
+    @property
+    def translations(self) -> Translations: ...
 
 
 class SessionFacts(Protocol):
@@ -73,6 +78,8 @@ class SessionFacts(Protocol):
     def venue(self) -> VenueFacts | None: ...
     @property
     def speakers(self) -> Sequence[SpeakerFacts]: ...
+    @property
+    def translations(self) -> Translations: ...
 
 
 class RegistrationFacts(Protocol):
@@ -98,10 +105,17 @@ def calendar_event(
     summary: str | None = None,
     sequence: int | None = None,
     last_modified: datetime | None = None,
+    translator: Translator | None = None,
+    link_language: str | None = None,
 ) -> CalendarEvent:
-    """A session as calendars show it; the same UID wherever it appears (feeds and mail)."""
+    """A session as calendars show it; the same UID wherever it appears (feeds and mail),
+    whatever the language: `translator` gives its texts and picks its content translations
+    (none: the original texts with English labels); `link_language` goes into its page's
+    URL (none: the page speaks its reader's language)."""
+    t = translator or _ORIGINAL
+    language = t.language if translator is not None else None
     venue = session.venue
-    session_url = urls.session(slug, session.id)
+    session_url = urls.session(slug, session.id, link_language)
     cancelled = session.status == SessionStatus.CANCELLED
     return CalendarEvent(
         uid=f"{session.uid}@{host}",
@@ -110,13 +124,13 @@ def calendar_event(
         starts_local=session.starts_local,
         ends_local=session.ends_local,
         timezone=session.timezone,
-        summary=summary or session.title,
-        description=_description(session, session_url),
-        location=", ".join(p for p in (venue.name, venue.address) if p) if venue else session.online_url,
+        summary=summary or localized(session.title, session.translations, "title", language).text,
+        description=_description(session, session_url, t, language),
+        location=venue_line(venue, language) if venue else session.online_url,
         geo=(venue.latitude, venue.longitude)
         if venue and venue.latitude is not None and venue.longitude is not None
         else None,
-        categories=(session.kind.label,),
+        categories=(kind_label(session.kind, t),),
         status=status or (EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED),
         url=session_url,
     )
@@ -130,13 +144,19 @@ def personal_event(
     urls: Urls,
     host: str,
     slug: str,
+    translator: Translator | None = None,
+    link_language: str | None = None,
 ) -> CalendarEvent:
     """A session in its attendee's own feed: confirmed, tentative while waitlisted (the
     place in the title), cancelled when either the session or the registration is."""
+    t = translator or _ORIGINAL
     if session.status != SessionStatus.PUBLISHED or registration.status == RegistrationStatus.CANCELLED:
         status, summary = EventStatus.CANCELLED, None
     elif registration.status == RegistrationStatus.WAITLISTED:
-        status, summary = EventStatus.TENTATIVE, f"Waitlist #{waitlist_position}: {session.title}"
+        title = localized(session.title, session.translations, "title", t.language if translator else None).text
+        status, summary = EventStatus.TENTATIVE, t.gettext(
+            "Waitlist #%(position)s: %(title)s", position=waitlist_position, title=title
+        )
     else:
         status, summary = EventStatus.CONFIRMED, None
     return calendar_event(
@@ -148,6 +168,8 @@ def personal_event(
         summary=summary,
         sequence=session.sequence + registration_revision(registration),
         last_modified=max(session.updated_at, registration.updated_at),
+        translator=translator,
+        link_language=link_language,
     )
 
 
@@ -157,21 +179,32 @@ def registration_revision(registration: RegistrationFacts) -> int:
     return int(promoted) + int(registration.cancelled_at is not None)
 
 
-def _description(session: SessionFacts, session_url: str) -> str:
+_ORIGINAL = translator(None)  # English labels around the original texts
+
+
+def venue_line(venue: VenueFacts, language: str | None) -> str:
+    """'Technopark, Ibraimov Street 103': each part in `language` where translated."""
+    parts = (localized(getattr(venue, field), venue.translations, field, language).text for field in ("name", "address"))
+    return ", ".join(p for p in parts if p)
+
+
+def _description(session: SessionFacts, session_url: str, t: Translator, language: str | None) -> str:
     parts = []
     if session.status == SessionStatus.CANCELLED and session.cancel_reason:
-        parts.append(f"Cancelled: {session.cancel_reason.strip()}")  # first: what a subscriber must read
-    if session.description.strip():
-        parts.append(session.description.strip())
+        # First: what a subscriber must read. The reason is the organiser's own words, as written.
+        parts.append(t.gettext("Cancelled: %(reason)s", reason=session.cancel_reason.strip()))
+    description = localized(session.description, session.translations, "description", language).text.strip()
+    if description:
+        parts.append(description)
     if session.speakers:
         people = [
             f"{s.person.name} ({s.person.affiliation})" if s.person.affiliation else s.person.name
             for s in session.speakers
         ]
-        parts.append("Speakers: " + "; ".join(people))
+        parts.append(t.gettext("Speakers: %(people)s", people="; ".join(people)))
     if session.online_url:
-        parts.append(f"Online: {session.online_url}")
-    parts.append(f"Details and registration: {session_url}")
+        parts.append(t.gettext("Online: %(url)s", url=session.online_url))
+    parts.append(t.gettext("Details and registration: %(url)s", url=session_url))
     return "\n\n".join(parts)
 
 
@@ -195,6 +228,7 @@ class VenueRecord:
     address: str
     latitude: float | None
     longitude: float | None
+    translations: FrozenTranslations = FrozenTranslations()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,19 +250,25 @@ class SessionRecord:
     cancel_reason: str | None
     venue: VenueRecord | None
     speakers: tuple[SpeakerRecord, ...]
+    translations: FrozenTranslations = FrozenTranslations()
 
     @classmethod
     def of_row(
         cls, id: int, uid: str, sequence: int, updated_at: datetime, starts_local: datetime, ends_local: datetime,
         timezone: str, title: str, description: str, online_url: str | None, kind: SessionKind,
         status: SessionStatus, cancel_reason: str | None, venue_id: int | None, venue_name: str | None,
-        venue_address: str | None, latitude: float | None, longitude: float | None, *,
+        venue_address: str | None, latitude: float | None, longitude: float | None,
+        translations: Translations | None = None, venue_translations: Translations | None = None, *,
         speakers: Sequence[tuple[str, str]],
     ) -> SessionRecord:
         """From the columns in this order (venue columns None without a venue) and the
         speakers' (name, affiliation) pairs."""
-        venue = None if venue_id is None else VenueRecord(venue_name or "", venue_address or "", latitude, longitude)
+        venue = None if venue_id is None else VenueRecord(
+            venue_name or "", venue_address or "", latitude, longitude, FrozenTranslations.of(venue_translations)
+        )
         return cls(
             id, uid, sequence, updated_at, starts_local, ends_local, timezone, title, description, online_url,
-            kind, status, cancel_reason, venue, tuple(SpeakerRecord(PersonRecord(name, affiliation)) for name, affiliation in speakers),
+            kind, status, cancel_reason, venue,
+            tuple(SpeakerRecord(PersonRecord(name, affiliation)) for name, affiliation in speakers),
+            FrozenTranslations.of(translations),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from advanced_alchemy.base import BigIntBase
 from advanced_alchemy.types import DateTimeUTC
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    JSON,
     Integer,
     LargeBinary,
     String,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.domain.mail import MailKind, MailStatus
@@ -46,6 +49,11 @@ def _enum(enum_class: type, name: str, length: int = 16) -> Enum:
     )
 
 
+# JSON documents (translations, language lists): JSONB on PostgreSQL. (advanced-alchemy's
+# JsonB type does the same but calls a helper SQLAlchemy 2.1 removed.)
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
 class Timestamps:
     """Set by the services from the injected clock, so tests control them."""
 
@@ -68,6 +76,11 @@ class Mission(Timestamps, BigIntBase):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     funding_note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[MissionStatus] = mapped_column(_enum(MissionStatus, "mission_status"))
+    # The language the mission's own texts are written in, and its pages' default.
+    default_language: Mapped[str] = mapped_column(String(8), default="en", server_default=text("'en'"))
+    # The languages it offers translations in (eventhub.domain.translations).
+    content_languages: Mapped[list[str]] = mapped_column(Json, default=list, server_default=text("'[]'"))
+    translations: Mapped[dict[str, Any]] = mapped_column(Json, default=dict, server_default=text("'{}'"))
     # Bumped by every change to the mission or its programme: the key of cached feeds.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -83,6 +96,7 @@ class Venue(BigIntBase):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     timezone: Mapped[str | None] = mapped_column(String(64))
+    translations: Mapped[dict[str, Any]] = mapped_column(Json, default=dict, server_default=text("'{}'"))
 
 
 class Person(BigIntBase):
@@ -125,6 +139,7 @@ class ProgrammeSession(Timestamps, BigIntBase):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Why the organisers cancelled it (page, feeds, mail); None while not cancelled.
     cancel_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    translations: Mapped[dict[str, Any]] = mapped_column(Json, default=dict, server_default=text("'{}'"))
     # Live registrations by status, kept by database triggers (migration 0006) on every
     # write of a registration: read them, never set them. The seat lock reads them with
     # the locked row, so they are current there.
@@ -195,6 +210,8 @@ class Attendee(Timestamps, BigIntBase):
     token_salt: Mapped[str] = mapped_column(String(32))
     manage_generation: Mapped[int] = mapped_column(Integer, default=0)
     feed_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # The interface language they registered in: their mail and personal feed use it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default=text("'en'"))
 
 
 _LIVE = text("status <> 'cancelled'")

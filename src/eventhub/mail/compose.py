@@ -20,13 +20,15 @@ from email.utils import format_datetime, make_msgid
 import segno
 
 from eventhub.calendar import EventStatus
-from eventhub.calendar.events import calendar_event, registration_revision
+from eventhub.calendar.events import calendar_event, registration_revision, venue_line
 from eventhub.calendar.itip import ItipMethod, Party, render_itip
 from eventhub.db.services.deliveries import Delivery
 from eventhub.domain.mail import MailKind, body_paragraphs
 from eventhub.domain.programme import RegistrationStatus
 from eventhub.domain.time import with_offset
 from eventhub.domain.tokens import check_in_code_for, feed_token_for, manage_token_for
+from eventhub.domain.translations import localized
+from eventhub.i18n import Translator, translator
 from eventhub.urls import Urls, webcal_url
 
 
@@ -54,13 +56,19 @@ class Composer:
         manage = manage_token_for(self._settings.secret_key, attendee.token_salt, attendee.manage_generation)
         manage_url = self._urls.manage(manage)
         feed_url = self._urls.personal_feed(feed_token_for(manage, attendee.feed_generation))
-        subject, paragraphs, method = self._content(delivery)
+        t = translator(attendee.language)  # the language they registered in
+        subject, paragraphs, method = self._content(delivery, t)
         check_in = self._check_in_code(delivery)
         if check_in is not None:
-            paragraphs.append(Paragraph(f"Your check-in code: {check_in}\nShow it (or the QR code) at the door."))
+            paragraphs.append(Paragraph(t.gettext(
+                "Your check-in code: %(code)s\nShow it (or the QR code) at the door.", code=check_in
+            )))
         paragraphs += [
-            Paragraph("See and change your registrations:", manage_url),
-            Paragraph("Your personal calendar feed (subscribe once, it follows every change):", webcal_url(feed_url)),
+            Paragraph(t.gettext("See and change your registrations:"), manage_url),
+            Paragraph(
+                t.gettext("Your personal calendar feed (subscribe once, it follows every change):"),
+                webcal_url(feed_url),
+            ),
         ]
 
         message = EmailMessage()
@@ -72,15 +80,17 @@ class Composer:
         message["Message-ID"] = f"<{delivery.message.message_key}@{self._settings.public_host}>"
         message["Date"] = format_datetime(now)
         message["Auto-Submitted"] = "auto-generated"
-        message.set_content(_text(attendee.name, paragraphs, mission.title))
+        message["Content-Language"] = t.language
+        signature = localized(mission.title, mission.translations, "title", t.language).text
+        message.set_content(_text(attendee.name, paragraphs, signature, t))
         qr_cid = make_msgid(domain=self._settings.public_host) if check_in is not None else None
-        message.add_alternative(_html(attendee.name, paragraphs, mission.title, qr_cid), subtype="html")
+        message.add_alternative(_html(attendee.name, paragraphs, signature, t, qr_cid), subtype="html")
         if check_in is not None and qr_cid is not None:
             html_part = message.get_payload()[1]  # type: ignore[index]
             html_part.add_related(_qr_png(check_in), maintype="image", subtype="png", cid=qr_cid,
                                   filename="check-in.png")
         if method is not None and delivery.session is not None:
-            ics = self._itip(delivery, method)
+            ics = self._itip(delivery, method, t)
             message.add_alternative(ics, maintype="text", subtype="calendar", params={"method": method.value})
             message.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
         return message
@@ -93,52 +103,66 @@ class Composer:
             return None
         return check_in_code_for(self._settings.secret_key, d.registration.id)
 
-    def _content(self, d: Delivery) -> tuple[str, list[Paragraph], ItipMethod | None]:
+    def _content(self, d: Delivery, t: Translator) -> tuple[str, list[Paragraph], ItipMethod | None]:
         kind, session = d.message.kind, d.session
+        mission_title = localized(d.mission.title, d.mission.translations, "title", t.language).text
         if kind == MailKind.ORGANISER_MESSAGE and d.organiser_message is not None:
+            # The organisers' own words, as they wrote them; around them, the reader's language.
             written = d.organiser_message
-            about = [Paragraph(f"About: {session.title}", self._urls.session(d.mission.slug, session.id))] if session else []
+            about = [Paragraph(
+                t.gettext("About: %(title)s", title=localized(session.title, session.translations, "title", t.language).text),
+                self._urls.session(d.mission.slug, session.id, t.language),
+            )] if session else []
             return (written.subject, [*(Paragraph(p) for p in body_paragraphs(written.body)), *about], None)
         if kind == MailKind.MANAGE_LINK:
-            return (f"Your registration link for {d.mission.title}", [Paragraph(
+            return (t.gettext("Your registration link for %(mission)s", mission=mission_title), [Paragraph(t.gettext(
                 "Someone (perhaps you) asked to register with this address. You are already registered; "
                 "use the link below to see or change your sessions. If it wasn't you, you can ignore this mail."
-            )], None)
+            ))], None)
         if kind == MailKind.FEED_ROTATED:
-            return ("Your new calendar feed link", [Paragraph(
+            return (t.gettext("Your new calendar feed link"), [Paragraph(t.gettext(
                 "Your personal calendar feed has a new address; the old one no longer works. "
                 "Subscribe again with the link below."
-            )], None)
+            ))], None)
         assert session is not None
-        when = _when(session.starts_local, session.ends_local, session.timezone)
-        where = ", ".join(p for p in (session.venue.name, session.venue.address) if p) if session.venue else (session.online_url or "")
-        facts = [Paragraph(f"{session.title}\n{when}" + (f"\n{where}" if where else "")),
-                 Paragraph("Session details:", self._urls.session(d.mission.slug, session.id))]
+        title = localized(session.title, session.translations, "title", t.language).text
+        when = _when(session.starts_local, session.ends_local, session.timezone, t)
+        where = venue_line(session.venue, t.language) if session.venue else (session.online_url or "")
+        facts = [Paragraph(f"{title}\n{when}" + (f"\n{where}" if where else "")),
+                 Paragraph(t.gettext("Session details:"), self._urls.session(d.mission.slug, session.id, t.language))]
         confirmed = d.registration is not None and d.registration.status == RegistrationStatus.CONFIRMED
         waitlisted = d.registration is not None and d.registration.status == RegistrationStatus.WAITLISTED
         if kind == MailKind.REGISTERED and waitlisted:
-            return (f"Waitlisted (#{d.waitlist_position}): {session.title}", [Paragraph(
-                f"The session is full; you are number {d.waitlist_position} on the waitlist. "
-                "When a seat frees up you move up automatically and we write to you."), *facts], None)
+            position = d.waitlist_position
+            return (t.gettext("Waitlisted (#%(position)s): %(title)s", position=position, title=title), [Paragraph(
+                t.gettext(
+                    "The session is full; you are number %(position)s on the waitlist. "
+                    "When a seat frees up you move up automatically and we write to you.",
+                    position=position,
+                )), *facts], None)
         if kind == MailKind.REGISTERED:
-            return (f"Confirmed: {session.title}", [Paragraph("Your seat is confirmed."), *facts], ItipMethod.REQUEST)
+            return (t.gettext("Confirmed: %(title)s", title=title), [
+                Paragraph(t.gettext("Your seat is confirmed.")), *facts], ItipMethod.REQUEST)
         if kind == MailKind.PROMOTED:
-            return (f"A seat opened up: {session.title}", [Paragraph(
-                "Good news: a seat freed up and you moved up from the waitlist. Your seat is confirmed."), *facts],
+            return (t.gettext("A seat opened up: %(title)s", title=title), [Paragraph(t.gettext(
+                "Good news: a seat freed up and you moved up from the waitlist. Your seat is confirmed.")), *facts],
                 ItipMethod.REQUEST if confirmed else None)
         if kind == MailKind.REGISTRATION_CANCELLED:
-            return (f"Registration cancelled: {session.title}", [Paragraph(
-                "Your registration for this session is cancelled."), *facts], ItipMethod.CANCEL)
+            return (t.gettext("Registration cancelled: %(title)s", title=title), [Paragraph(t.gettext(
+                "Your registration for this session is cancelled.")), *facts], ItipMethod.CANCEL)
         if kind == MailKind.SESSION_CANCELLED:
-            reason = [Paragraph(f"The reason they give: {session.cancel_reason}")] if session.cancel_reason else []
-            return (f"Cancelled: {session.title}", [Paragraph(
-                "The organisers have cancelled this session. We are sorry for the change of plans."), *reason, *facts],
+            reason = (
+                [Paragraph(t.gettext("The reason they give: %(reason)s", reason=session.cancel_reason))]
+                if session.cancel_reason else []
+            )
+            return (t.gettext("Cancelled: %(title)s", title=title), [Paragraph(t.gettext(
+                "The organisers have cancelled this session. We are sorry for the change of plans.")), *reason, *facts],
                 ItipMethod.CANCEL if confirmed else None)
-        return (f"Changed: {session.title}", [Paragraph(
-            "The details of a session you registered for have changed. The new details:"), *facts],
+        return (t.gettext("Changed: %(title)s", title=title), [Paragraph(t.gettext(
+            "The details of a session you registered for have changed. The new details:")), *facts],
             ItipMethod.REQUEST if confirmed else None)
 
-    def _itip(self, d: Delivery, method: ItipMethod) -> bytes:
+    def _itip(self, d: Delivery, method: ItipMethod, t: Translator) -> bytes:
         assert d.session is not None
         revision = registration_revision(d.registration) if d.registration is not None else 0
         event = calendar_event(
@@ -149,18 +173,20 @@ class Composer:
             status=EventStatus.CANCELLED if method == ItipMethod.CANCEL else EventStatus.CONFIRMED,
             sequence=d.session.sequence + revision,
             last_modified=max(d.session.updated_at, d.registration.updated_at if d.registration else d.session.updated_at),
+            translator=t,
+            link_language=t.language,
         )
         organizer = Party(d.mission.organiser_name or d.mission.title, d.mission.contact_email or self._settings.sender)
         return render_itip(event, method, organizer, Party(d.attendee.name, d.attendee.email))
 
 
-def _when(starts: datetime, ends: datetime, zone: str) -> str:
+def _when(starts: datetime, ends: datetime, zone: str, t: Translator) -> str:
     start, end = with_offset(starts, zone), with_offset(ends, zone)
-    return f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M} ({zone}, UTC{start:%z})"
+    return f"{t.weekday_date(start)}, {t.clock(start)}–{t.clock(end)} ({zone}, UTC{start:%z})"
 
 
-def _text(name: str, paragraphs: list[Paragraph], signature: str) -> str:
-    parts = [f"Hello {name},"]
+def _text(name: str, paragraphs: list[Paragraph], signature: str, t: Translator) -> str:
+    parts = [t.gettext("Hello %(name)s,", name=name)]
     parts += [f"{p.text}\n{p.link}" if p.link else p.text for p in paragraphs]
     parts.append(f"— {signature}")
     return "\n\n".join(parts) + "\n"
@@ -172,7 +198,7 @@ def _qr_png(code: str) -> bytes:
     return buffer.getvalue()
 
 
-def _html(name: str, paragraphs: list[Paragraph], signature: str, qr_cid: str | None = None) -> str:
+def _html(name: str, paragraphs: list[Paragraph], signature: str, t: Translator, qr_cid: str | None = None) -> str:
     def block(p: Paragraph) -> str:
         text = html.escape(p.text).replace("\n", "<br>")
         if p.link:
@@ -182,8 +208,8 @@ def _html(name: str, paragraphs: list[Paragraph], signature: str, qr_cid: str | 
 
     body = "".join(block(p) for p in paragraphs)
     if qr_cid is not None:
-        body += f'<p><img src="cid:{html.escape(qr_cid.strip("<>"), quote=True)}" alt="Check-in QR code" width="180" height="180"></p>'
+        body += f'<p><img src="cid:{html.escape(qr_cid.strip("<>"), quote=True)}" alt="{html.escape(t.gettext('Check-in QR code'), quote=True)}" width="180" height="180"></p>'
     return (
-        f'<!DOCTYPE html><html lang="en"><body><p>Hello {html.escape(name)},</p>{body}'
+        f'<!DOCTYPE html><html lang="{t.language}"><body><p>{html.escape(t.gettext("Hello %(name)s,", name=name))}</p>{body}'
         f"<p>— {html.escape(signature)}</p></body></html>\n"
     )

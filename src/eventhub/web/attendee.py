@@ -19,6 +19,10 @@ from eventhub.db.services.registrations import AttendeeView
 from eventhub.db.services.sessions import SessionView
 from eventhub.domain.programme import RegistrationStatus, SessionStatus
 from eventhub.domain.time import zone
+from eventhub import i18n
+from eventhub.domain.languages import ENDONYMS, LANGUAGES
+from eventhub.domain.translations import localized
+from eventhub.i18n import _
 from eventhub.urls import PATHS
 from eventhub.web.formatting import clock, short_day
 from eventhub.web.qr import qr_svg
@@ -66,6 +70,7 @@ class AttendeePage:
     registrations: list[MyRegistration]
     subscribe: Subscribe
     can_add: list[SessionCard]  # sessions open for registration that the attendee is not in
+    languages: list[tuple[str, str, bool]]  # (code, name in itself, theirs) for their mail and feed
 
 
 def my_registration(item: MeRegistration, mission: Mission) -> MyRegistration:
@@ -74,13 +79,13 @@ def my_registration(item: MeRegistration, mission: Mission) -> MyRegistration:
     session_cancelled = item.session_status == SessionStatus.CANCELLED
     status = RegistrationStatus(item.status)
     if status == RegistrationStatus.WAITLISTED:
-        text = f"On the waitlist, position {item.waitlist_position}"
+        text = _("On the waitlist, position %(position)s", position=item.waitlist_position)
     elif status == RegistrationStatus.CONFIRMED:
-        text = "Confirmed"
+        text = _("Confirmed")
     else:
-        text = "You cancelled"
+        text = _("You cancelled")
     if session_cancelled:
-        text = "Session cancelled by the organisers"
+        text = _("Session cancelled by the organisers")
     code = None if session_cancelled else item.check_in_code
     return MyRegistration(
         session_id=item.session_id,
@@ -104,10 +109,11 @@ def attendee_page(
     programme: Sequence[SessionView] = (),
     now: datetime | None = None,
 ) -> AttendeePage:
-    me = present.me(view, manage_token)
+    lang = i18n.current().language
+    me = present.me(view, manage_token, lang)
     live = {r.session_id for r in me.registrations if r.status != RegistrationStatus.CANCELLED}
     cards = (
-        [session_card(present.session(v, view.mission.slug), view.mission, now) for v in programme]
+        [session_card(present.session(v, view.mission.slug, lang), view.mission, now) for v in programme]
         if now
         else []
     )
@@ -115,9 +121,10 @@ def attendee_page(
         me=me,
         manage_url=present.urls.manage(manage_token),
         manage_path=PATHS.manage(manage_token),
-        mission_title=view.mission.title,
+        mission_title=localized(view.mission.title, view.mission.translations, "title", lang).text,
         mission_path=PATHS.mission(view.mission.slug),
         registrations=[my_registration(item, view.mission) for item in me.registrations],
         subscribe=subscribe_box(me.subscribe, private=True),
         can_add=[c for c in cards if c.availability.can_register and c.id not in live],
+        languages=[(code, ENDONYMS[code], code == me.language) for code in LANGUAGES],
     )

@@ -1,10 +1,14 @@
-"""How dates, times, zones and languages read on the pages (English, 24-hour clock)."""
+"""How dates, times, zones and languages read on the pages: in the page's language, by
+CLDR (eventhub.i18n), always on the 24-hour clock."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Protocol
 
+from babel.dates import get_timezone_location
+
+from eventhub import i18n
 from eventhub.domain.time import zone
 
 
@@ -16,33 +20,18 @@ class Dated(Protocol):
     def ends_on(self) -> date: ...
 
 
-# Languages a mission's sessions are likely held in; other tags are shown as written.
-LANGUAGES = {
-    "en": "English",
-    "ru": "Russian",
-    "ky": "Kyrgyz",
-    "lv": "Latvian",
-    "lt": "Lithuanian",
-    "et": "Estonian",
-    "kk": "Kazakh",
-    "uz": "Uzbek",
-    "de": "German",
-    "fr": "French",
-    "uk": "Ukrainian",
-    "pl": "Polish",
-}
-
-
 def day_heading(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """'Monday, 7 December 2026', 'понедельник, 7 декабря 2026 г.'."""
+    return i18n.current().weekday_date(day)
 
 
 def short_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    """'Mon 7 Dec', 'пн, 7 дек.'."""
+    return i18n.current().short_date(day)
 
 
 def clock(moment: datetime) -> str:
-    return f"{moment:%H:%M}"
+    return i18n.current().clock(moment)
 
 
 def zone_label(zone_name: str, on: date) -> str:
@@ -52,13 +41,16 @@ def zone_label(zone_name: str, on: date) -> str:
 
 
 def city_of(zone_name: str) -> str:
-    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+    """The zone's city in the page's language ('Bishkek', 'Бишкек', 'Biškeka')."""
+    try:
+        return str(get_timezone_location(zone_name, locale=i18n.current().locale, return_city=True))
+    except LookupError:
+        return zone_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def mission_dates(mission: Dated) -> str:
-    start, end = mission.starts_on, mission.ends_on
-    if start == end:
-        return day_heading(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {end:%B %Y}"
-    return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+    return i18n.current().date_range(mission.starts_on, mission.ends_on)
+
+
+def language_name(tag: str | None) -> str:
+    return i18n.current().language_name(tag) if tag else ""

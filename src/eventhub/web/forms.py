@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import msgspec
 
+from eventhub import i18n
+from eventhub.i18n import _
 from eventhub.schemas import Email, Name, ShortText
 from eventhub.db.services.registrations import SignupRequest
 
@@ -53,19 +55,22 @@ def validate(form: RegistrationForm, session_id: int) -> tuple[SignupRequest | N
     }
     errors: dict[str, str] = {}
     if not values["name"]:
-        errors["name"] = "Enter your name."
+        errors["name"] = _("Enter your name.")
     elif not _fits(values["name"], Name):
-        errors["name"] = f"Your name can be at most {NAME_MAX} characters long."
+        errors["name"] = _("Your name can be at most %(max)s characters long.", max=NAME_MAX)
     if not values["email"]:
-        errors["email"] = "Enter your e-mail address."
+        errors["email"] = _("Enter your e-mail address.")
     elif len(values["email"]) > EMAIL_MAX:
-        errors["email"] = f"An e-mail address can be at most {EMAIL_MAX} characters long."
+        errors["email"] = _("An e-mail address can be at most %(max)s characters long.", max=EMAIL_MAX)
     elif not _fits(values["email"], Email):
-        errors["email"] = "Enter an e-mail address in the form name@example.org."
+        errors["email"] = _("Enter an e-mail address in the form name@example.org.")
     if not _fits(values["organisation"], ShortText):
-        errors["organisation"] = f"The organisation can be at most {ORGANISATION_MAX} characters long."
+        errors["organisation"] = _("The organisation can be at most %(max)s characters long.", max=ORGANISATION_MAX)
     state = FormState(values, errors)
     if errors:
         return None, state
-    request = SignupRequest(values["name"], values["email"], values["organisation"] or None, [session_id])
+    # A new attendee's mail and personal feed speak the language of the page they signed up on.
+    request = SignupRequest(
+        values["name"], values["email"], values["organisation"] or None, [session_id], i18n.current().language
+    )
     return request, state

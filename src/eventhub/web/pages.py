@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -12,6 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from eventhub.i18n import N_, _
 from eventhub.present import Presenter
 from eventhub.ratelimit import enforce_registration_rate_limit
 from eventhub.db.services.registrations import AllSessionsRefused, Outcome, SignupOutcome, SignupRequest
@@ -23,9 +25,18 @@ from eventhub.web import answer as answers
 from eventhub.web import attendee, views
 from eventhub.web.errors import ErrorPage, render_error
 from eventhub.web.forms import FormState, RegistrationForm, validate
+from eventhub.web.language import settle
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FormBody = Annotated[RegistrationForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+@dataclass(slots=True)
+class LanguageForm:
+    language: str = ""
+
+
+LanguageBody = Annotated[LanguageForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 class ProgrammePages(Controller):
@@ -45,6 +56,7 @@ class ProgrammePages(Controller):
         kind: FromQuery[SessionKind | None] = None,
     ) -> Template:
         mission, sessions = await services.sessions.list(slug, None)
+        settle(mission.default_language)
         page = views.agenda_page(mission, sessions, present, services.clock(), kind)
         return Template("agenda.html", context={"page": page})
 
@@ -80,7 +92,7 @@ class SessionPages(Controller):
         try:
             outcome = await services.registrations.register(slug, signup, None)
         except AllSessionsRefused:
-            closed = FormState(form.values, {"": "Registration for this session has just closed."})
+            closed = FormState(form.values, {"": _("Registration for this session has just closed.")})
             return await _session_template(services, present, slug, session_id, closed, status=409)
         if outcome.outcome == Outcome.EXISTING_ADDRESS:
             # The same neutral answer whoever owns the address: nothing about them is shown.
@@ -93,6 +105,7 @@ async def _session_template(
     services: Services, present: Presenter, slug: str, session_id: int, form: FormState, *, status: int = 200
 ) -> Template:
     mission = await services.missions.get(slug, None)
+    settle(mission.default_language)
     view = await services.sessions.get(slug, session_id, None)
     page = views.session_page(mission, view, present, services.clock())
     return Template("session.html", context={"page": page, "form": form}, status_code=status)
@@ -103,7 +116,7 @@ def _to_answer(services: Services, present: Presenter, outcome: SignupOutcome, m
         manage_token=manage_token,
         session_ids=[r.session_id for r in outcome.results if r.status != SignupStatus.REFUSED],
         codes={r.session_id: r.code for r in outcome.results if r.code},
-        warnings=[present.warning(w).message for w in outcome.warnings],
+        warnings=[views.warning_text(w) for w in outcome.warnings],
         issued_at=int(services.clock().timestamp()),
     )
     cookie = Cookie(
@@ -134,12 +147,15 @@ class RegistrationPages(Controller):
         if found is None:
             expired = ErrorPage(
                 404,
-                "Nothing to show here any more",
-                "This page shows a registration only for a few minutes after it is made. Your registration "
-                "is kept: use your manage link to see it.",
+                N_("Nothing to show here any more"),
+                N_(
+                    "This page shows a registration only for a few minutes after it is made. Your registration "
+                    "is kept: use your manage link to see it."
+                ),
             )
             return render_error(request, expired)
         view = await services.registrations.me(found.manage_token)
+        settle(view.mission.default_language)
         page = attendee.attendee_page(view, found.manage_token, present)
         just = [
             r for r in page.registrations if r.session_id in found.session_ids and r.status != RegistrationStatus.CANCELLED
@@ -166,8 +182,10 @@ class ManagePages(Controller):
         present: NamedDependency[Presenter],
         cancelled: FromQuery[int | None] = None,
         rotated: FromQuery[bool] = False,
+        language_saved: FromQuery[bool] = False,
     ) -> Template:
         view = await services.registrations.me(token)
+        settle(view.mission.default_language)
         programme = []
         if view.mission.status == MissionStatus.PUBLISHED:
             _, programme = await services.sessions.list(view.mission.slug, None)
@@ -175,7 +193,13 @@ class ManagePages(Controller):
         cancelled_title = next((r.title for r in page.registrations if r.session_id == cancelled), None)
         return Template(
             "manage.html",
-            context={"page": page, "token": token, "cancelled_title": cancelled_title, "rotated": rotated},
+            context={
+                "page": page,
+                "token": token,
+                "cancelled_title": cancelled_title,
+                "rotated": rotated,
+                "language_saved": language_saved,
+            },
         )
 
     @post("/registrations/{session_id:int}/cancel", name="cancel")
@@ -201,6 +225,14 @@ class ManagePages(Controller):
             mission.slug, SignupRequest(None, None, None, [session_id]), token
         )
         return _to_answer(services, present, outcome, token)
+
+    @post("/language", name="attendee_language")
+    async def set_language(
+        self, token: FromPath[str], data: LanguageBody, services: NamedDependency[Services]
+    ) -> Redirect:
+        """The language of this attendee's mail and personal feed (the page's own is the switcher's)."""
+        await services.registrations.set_language(token, data.language)
+        return Redirect(f"{PATHS.manage(token)}?language_saved=true", status_code=303)
 
     @post("/feed-token", name="rotate_feed")
     async def rotate_feed(self, token: FromPath[str], services: NamedDependency[Services]) -> Redirect:

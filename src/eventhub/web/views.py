@@ -20,13 +20,17 @@ from eventhub.schemas import MissionOut, SessionOut, SubscribeLinksOut
 from eventhub.db.models import Mission
 from eventhub.db.services.sessions import SessionView
 from eventhub.domain.programme import MissionStatus, SessionKind, SessionStatus
-from eventhub.domain.registration import Refusal, refusal, signup_window
+from eventhub.domain.registration import Refusal, ScheduleWarning, WarningKind, refusal, signup_window
 from eventhub.domain.time import zone
+from eventhub.domain.translations import localize
+from eventhub import i18n
+from eventhub.i18n import N_, _, ngettext
+from eventhub.i18n.labels import kind_label, role_label
 from eventhub.web.formatting import (
-    LANGUAGES,
     city_of,
     clock,
     day_heading,
+    language_name,
     mission_dates,
     short_day,
     zone_label,
@@ -35,7 +39,7 @@ from eventhub.urls import PATHS
 from eventhub.web.qr import qr_svg
 from eventhub.web.timetable import Timetable, build_timetable
 
-NO_VENUE = (1 << 62, "Online or elsewhere")
+NO_VENUE_ORDER = 1 << 62  # the column of sessions without a venue comes last
 
 
 # --- sessions ---------------------------------------------------------------------------------------
@@ -47,6 +51,10 @@ class Speaker:
     affiliation: str
     role: str  # speaker | host | moderator
 
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
 
 @dataclass(frozen=True, slots=True)
 class Availability:
@@ -57,6 +65,7 @@ class Availability:
     seats: str | None  # "8 of 20 seats left", "Full, 3 on the waitlist"; None when nobody signs up
     can_register: bool
     joins_waitlist: bool
+    no_registration: bool = False  # nobody signs up: just come along
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +95,11 @@ class SessionCard:
 
     @property
     def language_name(self) -> str:
-        return LANGUAGES.get((self.language or "").split("-")[0].lower(), self.language or "")
+        return language_name(self.language)
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
 
     @property
     def when(self) -> str:
@@ -94,42 +107,55 @@ class SessionCard:
 
     @property
     def column_key(self) -> tuple[int, str]:
-        return (self.venue_id, self.venue) if self.venue_id is not None and self.venue else NO_VENUE
+        if self.venue_id is not None and self.venue:
+            return (self.venue_id, self.venue)
+        return (NO_VENUE_ORDER, _("Online or elsewhere"))
 
 
 def availability(out: SessionOut, mission_status: MissionStatus, now: datetime) -> Availability:
     if out.status == SessionStatus.CANCELLED:
-        return Availability("Cancelled", "cancelled", None, False, False)
+        return Availability(_("Cancelled"), "cancelled", None, False, False)
     reason = refusal(signup_window(mission_status, out), now)
     # Seat counts matter to someone who can (or soon can) sign up; elsewhere they are noise.
     seats = _seats(out) if reason in (None, Refusal.REGISTRATION_NOT_OPEN_YET) else None
     if reason is None:
         full = out.seats_left == 0
-        state = "Full: join the waitlist" if full else "Registration open"
+        state = _("Full: join the waitlist") if full else _("Registration open")
         return Availability(state, "waitlist" if full else "open", seats, True, full)
     if reason == Refusal.REGISTRATION_NOT_NEEDED:
-        return Availability("No registration needed", "open", None, False, False)
+        return Availability(_("No registration needed"), "open", None, False, False, no_registration=True)
     if reason == Refusal.REGISTRATION_NOT_OPEN_YET and out.registration_opens_at is not None:
         opens = out.registration_opens_at
-        return Availability(
-            f"Registration opens {opens.day} {opens:%b} at {clock(opens)}", "closed", seats, False, False
-        )
-    return Availability(_CLOSED_STATES.get(reason, "Registration closed"), "closed", seats, False, False)
+        state = _("Registration opens %(date)s at %(time)s", date=i18n.current().day_month(opens), time=clock(opens))
+        return Availability(state, "closed", seats, False, False)
+    return Availability(_(_CLOSED_STATES.get(reason, N_("Registration closed"))), "closed", seats, False, False)
 
 
 _CLOSED_STATES = {
-    Refusal.SESSION_STARTED: "Started: registration closed",
-    Refusal.REGISTRATION_WINDOW_ENDED: "Registration has ended",
+    Refusal.SESSION_STARTED: N_("Started: registration closed"),
+    Refusal.REGISTRATION_WINDOW_ENDED: N_("Registration has ended"),
 }
 
 
 def _seats(out: SessionOut) -> str | None:
     if out.seats_left is None:
-        return "No seat limit"
+        return _("No seat limit")
     if out.seats_left > 0:
-        return f"{out.seats_left} of {out.capacity} seats left"
+        return seats_left_text(out.seats_left, out.capacity or 0)
     waiting = out.waitlist_length
-    return "Full, nobody on the waitlist yet" if waiting == 0 else f"Full, {waiting} on the waitlist"
+    if waiting == 0:
+        return _("Full, nobody on the waitlist yet")
+    return ngettext("Full, %(num)s person on the waitlist", "Full, %(num)s people on the waitlist", waiting)
+
+
+def seats_left_text(left: int, capacity: int) -> str:
+    """'8 of 20 seats left', 'Свободно 8 мест из 20', '8 brīvas vietas no 20'."""
+    return ngettext(
+        "%(num)s of %(capacity)s seat left",
+        "%(num)s of %(capacity)s seats left",
+        left,
+        capacity=i18n.current().number(capacity),
+    )
 
 
 def session_card(out: SessionOut, mission: Mission, now: datetime) -> SessionCard:
@@ -137,7 +163,12 @@ def session_card(out: SessionOut, mission: Mission, now: datetime) -> SessionCar
     starts, ends = out.starts_at.astimezone(tz), out.ends_at.astimezone(tz)
     own_note = None
     if out.timezone != mission.timezone:
-        own_note = f"{clock(out.starts_at)}–{clock(out.ends_at)} local time in {city_of(out.timezone)}"
+        own_note = _(
+            "%(start)s–%(end)s local time in %(city)s",
+            start=clock(out.starts_at),
+            end=clock(out.ends_at),
+            city=city_of(out.timezone),
+        )
     return SessionCard(
         id=out.id,
         path=PATHS.session(out.mission_slug, out.id),
@@ -171,7 +202,7 @@ class Subscribe:
 
 
 def subscribe_box(links: SubscribeLinksOut, *, private: bool) -> Subscribe:
-    return Subscribe(links, qr_svg(links.https, label="QR code of the calendar feed link"), private)
+    return Subscribe(links, qr_svg(links.https, label=_("QR code of the calendar feed link")), private)
 
 
 # --- pages ------------------------------------------------------------------------------------------
@@ -187,16 +218,20 @@ class MissionSummary:
 
 
 def mission_list(missions: Sequence[Mission]) -> list[MissionSummary]:
-    return [
-        MissionSummary(
-            path=PATHS.mission(m.slug),
-            title=m.title,
-            summary=m.summary,
-            dates=mission_dates(m),
-            place=", ".join(p for p in (m.host_city, m.host_country) if p),
+    lang = i18n.current().language
+    summaries = []
+    for m in missions:
+        texts = localize({"title": m.title, "summary": m.summary, "host_city": m.host_city}, m.translations, lang)
+        summaries.append(
+            MissionSummary(
+                path=PATHS.mission(m.slug),
+                title=texts["title"],
+                summary=texts["summary"],
+                dates=mission_dates(m),
+                place=", ".join(p for p in (texts["host_city"], m.host_country) if p),
+            )
         )
-        for m in missions
-    ]
+    return summaries
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,11 +270,12 @@ def agenda_page(
     now: datetime,
     kind: SessionKind | None,
 ) -> AgendaPage:
-    cards = [session_card(present.session(view, mission.slug), mission, now) for view in sessions]
+    lang = i18n.current().language
+    cards = [session_card(present.session(view, mission.slug, lang), mission, now) for view in sessions]
     base = PATHS.mission(mission.slug)
     present_kinds = sorted({c.kind for c in cards}, key=list(SessionKind).index)
-    chips = [KindChip("All sessions", base, kind is None)] + [
-        KindChip(k.label, f"{base}?kind={k.value}", k == kind) for k in present_kinds
+    chips = [KindChip(_("All sessions"), base, kind is None)] + [
+        KindChip(kind_label(k), f"{base}?kind={k.value}", k == kind) for k in present_kinds
     ]
     shown = [c for c in cards if kind is None or c.kind == kind]
     days = []
@@ -255,7 +291,7 @@ def agenda_page(
                 build_timetable(day_cards),
             )
         )
-    out = present.mission(mission)
+    out = present.mission(mission, lang)
     return AgendaPage(
         mission=out,
         dates=mission_dates(mission),
@@ -278,12 +314,25 @@ class SessionPage:
 
 
 def session_page(mission: Mission, view: SessionView, present: Presenter, now: datetime) -> SessionPage:
-    out = present.session(view, mission.slug)
+    lang = i18n.current().language
+    out = present.session(view, mission.slug, lang)
     card = session_card(out, mission, now)
     return SessionPage(
-        mission=present.mission(mission),
+        mission=present.mission(mission, lang),
         session=card,
         day=day_heading(card.starts.date()),
         zone=zone_label(mission.timezone, card.starts.date()),
         add_to_calendar=present.subscribe(out.ics_url, out.title),
+    )
+
+
+def warning_text(warning: ScheduleWarning) -> str:
+    """A registration's clash with the attendee's other sessions, as the answer page says it."""
+    if warning.kind == WarningKind.OVERLAP:
+        return _("Overlaps “%(title)s”, which you are also registered for.", title=warning.other_title)
+    return ngettext(
+        "Leaves less than the %(num)s minute needed to travel from or to “%(title)s”.",
+        "Leaves less than the %(num)s minutes needed to travel from or to “%(title)s”.",
+        warning.travel_minutes or 0,
+        title=warning.other_title,
     )

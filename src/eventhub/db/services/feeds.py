@@ -32,6 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.calendar import CalendarEvent, CalendarMeta, EventCache, render_calendar
 from eventhub.calendar.events import SessionRecord, calendar_event, personal_event
+from eventhub.domain.languages import supported
+from eventhub.domain.translations import FrozenTranslations, localize, localized
+from eventhub.i18n import Translator, translator
 from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, Person, ProgrammeSession, Registration, SessionSpeaker, Venue
 from eventhub.db.services.access import Clock, mission_not_found
@@ -148,7 +151,9 @@ class Feeds:
                 return None  # this request reads the version again
         return WarmFeed(trusted.etag, trusted.last_modified, trusted.filename, self._bodies.get(trusted.key))
 
-    async def mission_feed(self, slug: str, where: SessionFilter) -> PreparedFeed:
+    async def mission_feed(self, slug: str, where: SessionFilter, lang: str | None = None) -> PreparedFeed:
+        """`lang`: the feed's language (its texts and the sessions' translations); none:
+        the mission's default, whose feed is the one kept warm."""
         commits, read_at = _commits, time.monotonic()
         try:
             async with self._database.read() as db:
@@ -158,20 +163,21 @@ class Feeds:
             raise
         finally:
             self._revalidating.pop(slug, None)
-        key = ("mission", mission.id, where)
+        t = translator(supported(lang) or mission.default_language)
+        key = ("mission", mission.id, where, t.language, lang)
 
         async def load(db: AsyncSession, current: Mission) -> list[CalendarEvent]:
-            return await self._public_events(db, current, where.conditions(current.timezone))
+            return await self._public_events(db, current, where.conditions(current.timezone), t, lang)
 
-        prepared = self._prepare(mission, key, load, f"{slug}.ics", private=False)
-        if where == SessionFilter():
+        prepared = self._prepare(mission, key, load, f"{slug}.ics", t, private=False)
+        if where == SessionFilter() and lang is None:
             self._trusted[slug] = _Trusted(
                 self._versioned(key, mission.version), prepared.etag, prepared.last_modified, prepared.filename,
                 read_at, commits,
             )
         return prepared
 
-    async def session_feed(self, slug: str, session_id: int) -> PreparedFeed:
+    async def session_feed(self, slug: str, session_id: int, lang: str | None = None) -> PreparedFeed:
         async with self._database.read() as db:
             mission = await _public_mission(db, slug)
             visible = await db.scalar(
@@ -184,13 +190,17 @@ class Feeds:
         if visible is None:
             raise NotFound(f"No session {session_id} in this mission.", code="session_not_found")
 
+        t = translator(supported(lang) or mission.default_language)
+
         async def load(db: AsyncSession, current: Mission) -> list[CalendarEvent]:
-            return await self._public_events(db, current, [ProgrammeSession.id == session_id])
+            return await self._public_events(db, current, [ProgrammeSession.id == session_id], t, lang)
 
-        return self._prepare(mission, ("session", mission.id, session_id), load, f"{slug}-session-{session_id}.ics", private=False)
+        key = ("session", mission.id, session_id, t.language, lang)
+        return self._prepare(mission, key, load, f"{slug}-session-{session_id}.ics", t, private=False)
 
-    async def personal_feed(self, feed_token: str) -> PreparedFeed:
-        """The attendee's sessions: confirmed, tentative while waitlisted, cancelled ones kept."""
+    async def personal_feed(self, feed_token: str, lang: str | None = None) -> PreparedFeed:
+        """The attendee's sessions: confirmed, tentative while waitlisted, cancelled ones kept;
+        in the language they registered in unless `lang` asks for another."""
         cutoff = self._clock() - PERSONAL_HISTORY
         async with self._database.read() as db:
             attendee = await attendee_by_feed_token(db, feed_token)
@@ -198,8 +208,9 @@ class Feeds:
                 raise NotFound("No feed here.", code="feed_not_found")
             mission = await db.get_one(Mission, attendee.mission_id)
             entries = await _personal_entries(db, attendee, cutoff)
+        t = translator(supported(lang) or attendee.language)
         fingerprint = tuple((r.id, r.status, position, r.updated_at) for r, _, position in entries)
-        key = ("personal", attendee.id, mission.version, fingerprint, RENDER_REVISION, self._base)
+        key = ("personal", attendee.id, mission.version, fingerprint, t.language, RENDER_REVISION, self._base)
         changed = [r.updated_at for r, _, _ in entries] + [mission.updated_at]
 
         async def render() -> RenderedFeed:
@@ -207,11 +218,18 @@ class Feeds:
             if cached is not None:
                 return cached
             events = [
-                personal_event(r, s, position, urls=self._urls, host=self._host, slug=mission.slug)
+                personal_event(
+                    r, s, position, urls=self._urls, host=self._host, slug=mission.slug, translator=t,
+                    link_language=t.language,
+                )
                 for r, s, position in entries
             ]
+            title = localized(mission.title, mission.translations, "title", t.language).text
             meta = CalendarMeta(
-                name=f"My programme: {mission.title}", description=None, timezone=mission.timezone, refresh_minutes=30
+                name=t.gettext("My programme: %(mission)s", mission=title),
+                description=None,
+                timezone=mission.timezone,
+                refresh_minutes=30,
             )
             feed = RenderedFeed(render_calendar(meta, events, cache=self._events), _etag(key), max(changed))
             self._bodies.put(key, feed)
@@ -227,6 +245,7 @@ class Feeds:
         key: tuple[object, ...],
         load: Callable[[AsyncSession, Mission], Awaitable[list[CalendarEvent]]],
         filename: str,
+        t: Translator,
         *,
         private: bool,
     ) -> PreparedFeed:
@@ -240,7 +259,8 @@ class Feeds:
             async with self._database.read() as db:
                 current = await db.get_one(Mission, mission.id)  # the version and the rows, one snapshot
                 events = await load(db, current)
-            meta = CalendarMeta(name=current.title, description=current.summary or None, timezone=current.timezone)
+            texts = localize({"title": current.title, "summary": current.summary}, current.translations, t.language)
+            meta = CalendarMeta(name=texts["title"], description=texts["summary"] or None, timezone=current.timezone)
             full_key = versioned(current.version)
             feed = RenderedFeed(render_calendar(meta, events, cache=self._events), _etag(full_key), current.updated_at)
             self._bodies.put(full_key, feed)
@@ -249,7 +269,12 @@ class Feeds:
         return PreparedFeed(_etag(versioned(mission.version)), mission.updated_at, filename, private, render)
 
     async def _public_events(
-        self, db: AsyncSession, mission: Mission, conditions: list[ColumnElement[bool]]
+        self,
+        db: AsyncSession,
+        mission: Mission,
+        conditions: list[ColumnElement[bool]],
+        t: Translator,
+        link_language: str | None,
     ) -> list[CalendarEvent]:
         """The mission's public sessions as events, in two queries whatever their number (the
         sessions with their venue, then all their speakers), as plain rows, not ORM objects:
@@ -272,11 +297,16 @@ class Feeds:
                 speakers.setdefault(session_id, []).append((name, affiliation))
         events = []
         for row in rows:
-            key = (tuple(row), tuple(speakers.get(row[0], ())), mission.slug)
+            # Translations are JSON (dicts): frozen, so that the row can key the cache.
+            values = (*row[:-2], FrozenTranslations.of(row[-2]), FrozenTranslations.of(row[-1]))
+            key = (values, tuple(speakers.get(row[0], ())), mission.slug, t.language, link_language)
             event = self._row_events.get(key)
             if event is None:
-                session = SessionRecord.of_row(*row, speakers=key[1])
-                event = calendar_event(session, urls=self._urls, host=self._host, slug=mission.slug)
+                session = SessionRecord.of_row(*values, speakers=key[1])
+                event = calendar_event(
+                    session, urls=self._urls, host=self._host, slug=mission.slug, translator=t,
+                    link_language=link_language,
+                )
                 self._row_events[key] = event
                 if len(self._row_events) > ROW_EVENTS:
                     del self._row_events[next(iter(self._row_events))]  # the oldest
@@ -297,7 +327,7 @@ _SESSION_COLUMNS = (
     ProgrammeSession.starts_local, ProgrammeSession.ends_local, ProgrammeSession.timezone,
     ProgrammeSession.title, ProgrammeSession.description, ProgrammeSession.online_url, ProgrammeSession.kind,
     ProgrammeSession.status, ProgrammeSession.cancel_reason, ProgrammeSession.venue_id, Venue.name,
-    Venue.address, Venue.latitude, Venue.longitude,
+    Venue.address, Venue.latitude, Venue.longitude, ProgrammeSession.translations, Venue.translations,
 )
 
 

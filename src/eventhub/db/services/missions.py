@@ -17,6 +17,7 @@ from eventhub.db.services.sessions import rezone
 from eventhub.domain.errors import Forbidden, InvalidInput, StateConflict
 from eventhub.domain.programme import MissionStatus, check_mission_dates, within_mission_dates
 from eventhub.domain.time import check_zone_name
+from eventhub.domain.translations import MISSION_FIELDS, check_content_languages, clean_translations
 
 
 class Missions:
@@ -43,6 +44,7 @@ class Missions:
         if organiser.mission_id is not None:
             raise Forbidden("Only a token for all missions may create missions.", code="token_scoped_to_mission")
         _check_fields(fields)
+        fields = {**fields, **_languages(fields, {})}
         now = self._clock()
         async with self._database.write() as db:
             if await db.scalar(select(exists().where(Mission.slug == fields["slug"]))):
@@ -58,6 +60,11 @@ class Missions:
                 "timezone": mission.timezone, "starts_on": mission.starts_on, "ends_on": mission.ends_on, **changes
             }
             _check_fields(merged)
+            changes = {**changes, **_languages(changes, {
+                "default_language": mission.default_language,
+                "content_languages": mission.content_languages,
+                "translations": mission.translations,
+            })}
             zone_changed = "timezone" in changes and changes["timezone"] != mission.timezone
             for name, value in changes.items():
                 setattr(mission, name, value)
@@ -86,6 +93,17 @@ def _check_fields(fields: Mapping[str, Any]) -> None:
     ends_on: date | None = fields.get("ends_on")
     if starts_on is not None and ends_on is not None:
         check_mission_dates(starts_on, ends_on)
+
+
+def _languages(fields: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The mission's language fields as stored, when any of them is written: the content
+    languages other than the default, and translations only in those (SPEC "Languages")."""
+    if not {"default_language", "content_languages", "translations"} & set(fields):
+        return {}
+    merged = {"default_language": "en", "content_languages": [], "translations": {}, **current, **fields}
+    offered = check_content_languages(merged["default_language"], merged["content_languages"])
+    translations = clean_translations(merged["translations"], fields=MISSION_FIELDS, offered=offered)
+    return {"default_language": merged["default_language"], "content_languages": offered, "translations": translations}
 
 
 async def _check_sessions_within(db: AsyncSession, mission: Mission) -> None:

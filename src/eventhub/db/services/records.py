@@ -23,6 +23,7 @@ from eventhub.db.services.sessions import calendar_facts, move_to_zone, record_c
 from eventhub.domain.errors import NotFound, StateConflict
 from eventhub.domain.programme import CalendarFacts
 from eventhub.domain.time import check_zone_name
+from eventhub.domain.translations import VENUE_FIELDS, clean_translations
 
 Record = TypeVar("Record", Venue, Person)
 
@@ -65,6 +66,7 @@ class MissionRecords(Generic[Record]):
     async def create(self, slug: str, fields: Mapping[str, Any], organiser: Organiser | None) -> Record:
         async with self._database.write() as db:
             mission = await managed_mission(db, slug, organiser, lock=True)
+            fields = self._normalise(mission, fields)
             await self._check(db, mission, fields, None)
             record = await self._service(db).create({**fields, "mission_id": mission.id})
             touch(mission, self._clock())
@@ -78,6 +80,7 @@ class MissionRecords(Generic[Record]):
             mission = await managed_mission(db, slug, organiser, lock=True)
             records = self._service(db)
             record = await self._get(records, mission, record_id)
+            changes = self._normalise(mission, changes)
             await self._check(db, mission, changes, record)
             snapshot = await self._before_update(db, record)
             record = await records.update(dict(changes), item_id=record.id)
@@ -106,6 +109,10 @@ class MissionRecords(Generic[Record]):
             raise NotFound(f"No {self.noun} {record_id} in this mission.", code=f"{self.noun}_not_found")
         return record
 
+    def _normalise(self, mission: Mission, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The fields as they are stored; as sent by default."""
+        return fields
+
     async def _check(
         self, db: AsyncSession, mission: Mission, fields: Mapping[str, Any], record: Record | None
     ) -> None:
@@ -127,6 +134,12 @@ class MissionRecords(Generic[Record]):
 class Venues(MissionRecords[Venue]):
     records = VenueRecords
     noun = "venue"
+
+    def _normalise(self, mission: Mission, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+        if "translations" not in fields:
+            return fields
+        offered = mission.content_languages
+        return {**fields, "translations": clean_translations(fields["translations"], fields=VENUE_FIELDS, offered=offered)}
 
     async def _check(
         self, db: AsyncSession, mission: Mission, fields: Mapping[str, Any], record: Venue | None

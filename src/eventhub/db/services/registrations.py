@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,7 @@ from eventhub.db.services.seats import (
 )
 from eventhub.db.services.travel import mission_travel_times
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
+from eventhub.domain.languages import LANGUAGES, supported
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
 from eventhub.domain.registration import (
@@ -54,6 +55,7 @@ class SignupRequest:
     email: str | None
     organisation: str | None
     session_ids: Sequence[int]
+    language: str | None = None  # a new attendee's mail and feed language; None: the mission's default
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +218,18 @@ class Registrations:
                 return
             await release_seat(db, locked, registration, now)
 
+    async def set_language(self, manage_token: str, language: str) -> None:
+        """The language of the attendee's mail and personal feed from now on."""
+        chosen = supported(language)
+        if chosen is None:
+            raise InvalidInput(
+                f"The language must be one of {', '.join(LANGUAGES)}.", code="language_not_supported", field="language"
+            )
+        async with self._database.write() as db:
+            attendee = await _attendee_by_manage_token(db, manage_token)
+            attendee.language = chosen
+            attendee.updated_at = self._clock()
+
     async def rotate_feed_token(self, manage_token: str) -> str:
         """A new personal feed token; the old feed URL stops working at once."""
         async with self._database.write() as db:
@@ -309,7 +323,13 @@ async def _open_mission(db: AsyncSession, slug: str) -> _SignupMission:
 # inserts nothing and returns no id.
 _NEW_ATTENDEE_COLUMNS = [c for c in _ATTENDEE.c if c.name not in ("id", "mission_id")]
 _NEW_ATTENDEE = select(
-    _MISSION.c.id, *(bindparam(c.name, type_=c.type) for c in _NEW_ATTENDEE_COLUMNS)
+    _MISSION.c.id,
+    *(
+        # Without a language of their own, an attendee reads the mission's default.
+        func.coalesce(bindparam(c.name, type_=c.type), _MISSION.c.default_language)
+        if c.name == "language" else bindparam(c.name, type_=c.type)
+        for c in _NEW_ATTENDEE_COLUMNS
+    ),
 ).where(_MISSION.c.slug == bindparam("slug"))
 _INSERT_ATTENDEE = {
     name: dialect.insert(_ATTENDEE)
@@ -342,6 +362,7 @@ async def _insert_attendee(
         "feed_token_hash": token_digest(tokens[1]),
         "manage_generation": 0,
         "feed_generation": 0,
+        "language": supported(request.language),
         "created_at": now,
         "updated_at": now,
     })).scalar_one_or_none()

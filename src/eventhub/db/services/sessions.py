@@ -32,6 +32,7 @@ from eventhub.domain.programme import (
 )
 from eventhub.domain.scheduling import ConflictPair, Slot, TravelTimes, conflicts_with, find_conflicts
 from eventhub.domain.time import parse_local_datetime, to_utc, utc_bounds_of_day, wall_time_in_zone
+from eventhub.domain.translations import SESSION_FIELDS, clean_translations
 
 # Fields whose change can create or remove a scheduling conflict.
 _PLACEMENT_FIELDS = frozenset({"starts_at", "ends_at", "venue_id", "speakers", "status"})
@@ -355,15 +356,22 @@ async def _with_relations(db: AsyncSession, session: ProgrammeSession) -> Progra
     ) or session
 
 
+def _translated(translations: Mapping[str, Mapping[str, str]], field: str) -> list[str]:
+    return [f"{language}:{texts[field]}" for language, texts in sorted(translations.items()) if field in texts]
+
+
 def calendar_facts(session: ProgrammeSession) -> CalendarFacts:
     venue = session.venue
     return CalendarFacts(
-        title=session.title,
+        # A translated title is a title too: its subscribers need the higher SEQUENCE as well.
+        title="\n".join([session.title, *_translated(session.translations, "title")]),
         starts_local=session.starts_local,
         ends_local=session.ends_local,
         timezone=session.timezone,
         venue_id=session.venue_id,
-        venue_label=f"{venue.name}\n{venue.address}" if venue is not None else "",
+        venue_label="\n".join(
+            [venue.name, venue.address, *_translated(venue.translations, "name"), *_translated(venue.translations, "address")]
+        ) if venue is not None else "",
         status=session.status,
     )
 
@@ -381,6 +389,10 @@ async def _apply(
             setattr(session, name, fields[name])
     if session.status != SessionStatus.CANCELLED or not (session.cancel_reason or "").strip():
         session.cancel_reason = None  # a reason belongs to a cancellation, and is cleared with it
+    if "translations" in fields:
+        session.translations = clean_translations(
+            fields["translations"], fields=SESSION_FIELDS, offered=mission.content_languages
+        )
 
     if "venue_id" in fields:
         venue = await _mission_venue(db, mission, fields["venue_id"])

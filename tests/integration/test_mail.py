@@ -347,3 +347,36 @@ async def test_the_confirmation_carries_the_check_in_code_and_its_qr_code(
     checked = await app_client.post(f"/api/missions/{SLUG}/check-ins", json={"code": code, "session_id": session_id},
                                     headers=auth)
     assert checked.status_code == 201, checked.text
+
+async def test_a_latvian_registrants_confirmation_is_latvian_with_a_latvian_calendar_part(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, auth: dict[str, str]
+) -> None:
+    mission = await app_client.patch(f"/api/missions/{SLUG}", headers=auth, json={"content_languages": ["lv"]})
+    assert mission.status_code == 200, mission.text
+    translated = await app_client.patch(
+        f"/api/missions/{SLUG}/sessions/{session_id}", headers=auth,
+        json={"translations": {"lv": {"title": "Eksporta klīnika", "description": "Praktiski padomi eksportam."}}},
+    )
+    assert translated.status_code == 200, translated.text
+    signup = await app_client.post(f"/api/missions/{SLUG}/registrations", json={
+        "name": "Ira Raciņa", "email": "ira@example.lv", "session_ids": [session_id], "language": "lv"})
+    assert signup.status_code == 201, signup.text
+    assert await mailer.mail_sender.drain() == 1
+    [message] = inbox.messages
+    assert message["Subject"] == "Apstiprināts: Eksporta klīnika"
+    assert message["Content-Language"] == "lv"
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert text.startswith("Labdien, Ira Raciņa!") and "Jūsu vieta ir apstiprināta." in text
+    assert "otrdiena, 2026. gada 2. jūnijs, 10:00–12:00" in text  # CLDR's Latvian date, 24-hour clock
+    assert "Confirmed" not in text and "Hello" not in text
+    assert '<html lang="lv">' in message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+
+    [event] = calendar_part(message).walk("VEVENT")  # type: ignore[union-attr]
+    assert str(event["SUMMARY"]) == "Eksporta klīnika"
+    assert "Praktiski padomi eksportam." in str(event["DESCRIPTION"])
+    assert "Sīkāka informācija un reģistrācija:" in str(event["DESCRIPTION"])
+    assert event["CATEGORIES"].cats == ["Darbnīca"]
+    assert str(event["URL"]).endswith(f"/sessions/{session_id}?lang=lv")
+    feed = icalendar.Calendar.from_ical((await app_client.get(f"/missions/{SLUG}/calendar.ics")).content)
+    [original] = feed.walk("VEVENT")
+    assert event["UID"] == original["UID"] and str(original["SUMMARY"]) == "Export clinic"

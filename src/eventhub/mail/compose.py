@@ -80,7 +80,6 @@ class Composer:
         message["Message-ID"] = f"<{delivery.message.message_key}@{self._settings.public_host}>"
         message["Date"] = format_datetime(now)
         message["Auto-Submitted"] = "auto-generated"
-        message["Content-Language"] = t.language
         signature = localized(mission.title, mission.translations, "title", t.language).text
         message.set_content(_text(attendee.name, paragraphs, signature, t))
         qr_cid = make_msgid(domain=self._settings.public_host) if check_in is not None else None
@@ -91,8 +90,9 @@ class Composer:
                                   filename="check-in.png")
         if method is not None and delivery.session is not None:
             ics = self._itip(delivery, method, t)
-            message.add_alternative(ics, maintype="text", subtype="calendar", params={"method": method.value})
+            message.add_alternative(ics, maintype="text", subtype="calendar", params={"method": method.value, "charset": "utf-8"})
             message.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
+        message["Content-Language"] = t.language  # last: set_content() and friends drop Content-* headers
         return message
 
     def _check_in_code(self, d: Delivery) -> str | None:

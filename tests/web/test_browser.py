@@ -27,9 +27,11 @@ from tests.web.browser import (
     run_server,
     screenshot,
 )
+from tests.web.english import english_left
 
 TEST_LABS = "Setting Up Test Labs for IT Solutions: Lessons from Latvia"  # 20 seats
 CLINIC = "Export Readiness Clinic for Kyrgyz IT Companies"  # 12 seats
+MARKET_ENTRY = "Market Entry in Practice: From First Contact to First Contract"  # no seat limit
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +57,16 @@ class Visit:
     """One browser tab at one size, checking every page it lands on."""
 
     def __init__(
-        self, chromium: Any, server: Server, viewport: dict[str, int], *, javascript: bool = True
+        self,
+        chromium: Any,
+        server: Server,
+        viewport: dict[str, int],
+        *,
+        javascript: bool = True,
+        locale: str = "en-GB",
     ) -> None:
         self.javascript = javascript
-        self.context = chromium.new_context(viewport=viewport, java_script_enabled=javascript, locale="en-GB")
+        self.context = chromium.new_context(viewport=viewport, java_script_enabled=javascript, locale=locale)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.server = server
@@ -132,7 +140,7 @@ def test_agenda_filter_register_manage_cancel_and_the_seat_is_freed(desktop: Vis
     assert (
         page.get_by_role("link", name="Download the event (.ics)")
         .get_attribute("href")
-        .endswith("/calendar.ics")
+        .endswith("/calendar.ics?lang=en")
     )
     desktop.check("session")
     session_url = page.url
@@ -255,3 +263,52 @@ def test_pages_at_desktop_and_phone_width(desktop: Visit, phone: Visit, server: 
         ).first.click()
         assert page.get_by_text("Aida Ismailova").first.is_visible()
         visit.check("session-open")
+
+
+@pytest.fixture
+def russian_phone(chromium: Any, server: Server) -> Iterator[Visit]:
+    visit = Visit(chromium, server, PHONE, locale="ru-RU")  # Chromium sends Accept-Language: ru-RU
+    yield visit
+    visit.close()
+
+
+def _english_left(page: Any) -> list[str]:
+    lines = [" ".join(line.split()) for line in page.locator("body").inner_text().splitlines() if line.strip()]
+    labels = page.evaluate(
+        "() => [...document.querySelectorAll('[aria-label], [title], [alt]')]"
+        ".map(e => e.getAttribute('aria-label') || e.getAttribute('title') || e.getAttribute('alt'))"
+    )
+    return english_left([*lines, *labels, page.title()], "ru")
+
+
+def test_a_russian_browser_gets_agenda_session_answer_and_manage_page_in_russian(
+    russian_phone: Visit, server: Server
+) -> None:
+    page = russian_phone.go(f"/missions/{server.slug}")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.get_by_role("heading", level=2, name="Программа").is_visible()
+    assert _english_left(page) == []
+    russian_phone.check("agenda-ru")
+
+    page.get_by_role("link", name=MARKET_ENTRY).first.click()
+    assert "Без ограничения мест" in seats_text(page) and "Регистрация открыта" in seats_text(page)
+    assert _english_left(page) == []
+    russian_phone.check("session-ru")
+
+    page.get_by_label("Имя и фамилия").fill("Айгуль Асанова")
+    page.get_by_label("Адрес электронной почты").fill("aigul@example.kg")
+    page.get_by_role("button", name="Зарегистрироваться").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Вы зарегистрированы"
+    assert _english_left(page) == []
+    russian_phone.check("answer-ru")
+
+    page.get_by_role("link", name="Открыть страницу управления").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Ваши регистрации"
+    assert "Подтверждено" in page.locator(".my-sessions").inner_text()
+    assert _english_left(page) == []
+    russian_phone.check("manage-ru")
+
+    # The switcher: Latvian from now on, whatever the browser says.
+    page.get_by_role("button", name="Latviešu").click()
+    assert page.locator("html").get_attribute("lang") == "lv"
+    assert page.get_by_role("heading", level=1).inner_text() == "Jūsu reģistrācijas"

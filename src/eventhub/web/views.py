@@ -151,7 +151,7 @@ def _seats(out: SessionOut) -> str | None:
 def seats_left_text(left: int, capacity: int) -> str:
     """'8 of 20 seats left', 'Свободно 8 мест из 20', '8 brīvas vietas no 20'."""
     return ngettext(
-        "%(num)s of %(capacity)s seat left",
+        "%(num)s of %(capacity)s seats left",
         "%(num)s of %(capacity)s seats left",
         left,
         capacity=i18n.current().number(capacity),

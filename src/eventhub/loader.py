@@ -15,6 +15,7 @@ from eventhub.schemas import (
     Minutes,
     MissionCreate,
     PersonCreate,
+    SessionTranslations,
     Title,
     Url,
     VenueCreate,
@@ -71,6 +72,7 @@ class FileSession(_Strict, kw_only=True):
     registration_closes_at: str | None = None
     language: LanguageTag | None = None
     status: SessionStatus = SessionStatus.PUBLISHED
+    translations: SessionTranslations = {}
 
 
 class MissionFile(_Strict, kw_only=True):
@@ -140,6 +142,7 @@ def _session_fields(
         "registration_closes_at": moved(session.registration_closes_at),
         "language": session.language,
         "status": session.status,
+        "translations": session.translations,
     }
 
 

@@ -3,6 +3,7 @@ and plural forms by CLDR, the mission's translated content where it exists."""
 
 from __future__ import annotations
 
+import icalendar
 import pytest
 from httpx import Response
 
@@ -104,3 +105,30 @@ async def test_the_check_finds_english_interface_text_where_there_is_some(bishke
     root = assert_valid_page((await _page(browser, AGENDA, "en")).text)
     left = english_left(page_strings(root), "ru")
     assert "Programme" in left and "Add the programme to your calendar" in left
+
+
+async def test_an_attendee_changes_the_language_of_their_mail_and_feed_on_their_manage_page(
+    bishkek: str, browser: Browser, services: Services
+) -> None:
+    sid = await session_id(services, TEST_LABS)
+    answer = await browser.register(sid, "Ira Raciņa", "ira.lang@example.lv")
+    assert location(answer) == "/registrations/answer"
+    page = assert_valid_page((await browser.page("/registrations/answer")).text)
+    manage = str(next(i.get("value") for i in elements(page, "input") if i.get("id") == "manage-url"))
+    token = manage.rsplit("/", 1)[1]
+    manage_path = f"/manage/{token}"
+    saved = await browser.submit(manage_path, f"{manage_path}/language", {"language": "ky"})
+    assert location(saved) == f"{manage_path}?language_saved=true"
+    me = (await browser.client.get("/api/me", headers={"Authorization": f"Bearer {token}"})).json()
+    assert me["language"] == "ky"
+    feed_path = me["feed_url"].removeprefix("https://events.example.org")
+    feed = icalendar.Calendar.from_ical((await browser.client.get(feed_path)).content)
+    assert str(feed["X-WR-CALNAME"]).replace("\\,", ",") == "Менин программам: Латвия IT кластеринин Бишкекке бизнес-миссиясы, 2026"
+    [event] = feed.walk("VEVENT")
+    title = "IT чечимдери үчүн тест лабораторияларын түзүү: Латвиянын тажрыйбасы"
+    assert str(event["SUMMARY"]) == title and str(event["URL"]).endswith("?lang=ky")
+    english = icalendar.Calendar.from_ical((await browser.client.get(f"{feed_path}?lang=en")).content)
+    assert str(english["X-WR-CALNAME"]) == "My programme: Latvian IT Cluster Business Mission to Bishkek 2026"
+    assert [str(e["UID"]) for e in english.walk("VEVENT")] == [str(event["UID"])]
+    refused = await browser.submit(manage_path, f"{manage_path}/language", {"language": "xx"})
+    assert refused.status_code == 422

@@ -304,6 +304,7 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/missions/{slug}/sessions/{session_id}"): signup_form,
     ("POST", "/manage/{token}/registrations/{session_id}/cancel"): None,
     ("POST", "/manage/{token}/feed-token"): None,
+    ("POST", "/manage/{token}/language"): lambda _w, _: {"language": "lv"},
     ("POST", "/manage/{token}/sessions/{session_id}/register"): None,
     ("POST", "/language"): lambda _w, _: {"lang": "ru", "next": "/"},
 }
@@ -424,6 +425,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", ANSWER_PATH): Rule(everyone(200), fresh_answer, wrong=(("without the cookie", lambda _w: {"cookie": None}, 404),)),
     ("GET", "/manage/{token}"): token_in_path(200),
     ("POST", "/manage/{token}/feed-token"): token_in_path(303),
+    ("POST", "/manage/{token}/language"): token_in_path(303),  # the attendee's mail and feed language
     ("POST", "/manage/{token}/sessions/{session_id}/register"): Rule(
         everyone(303), another_session, wrong=(("a random token", lambda _w: {"token": random_token()}, 404),)
     ),

@@ -130,3 +130,34 @@ async def test_import_needs_an_organiser(api: Api, client: AsyncTestClient) -> N
     await _mission(api, client)
     response = await client.post(f"/api/missions/{SLUG}/import", files={"file": ("p.xlsx", xlsx(GOOD), XLSX)})
     assert response.status_code == 401
+
+
+async def test_title_ru_style_columns_import_translations_in_the_missions_content_languages(
+    api: Api, client: AsyncTestClient
+) -> None:
+    await _mission(api, client)
+    await client.patch(f"/api/missions/{SLUG}", headers=api.auth, json={"content_languages": ["ru", "lv"]})
+    csv = (
+        "title,kind,date,start,end,title_ru,description_ru,title_lv\n"
+        "Opening,seminar,2026-12-08,09:00,10:00,Открытие,Первый день.,Atklāšana\n"
+        "Closing,seminar,2026-12-11,17:00,18:00,,,\n"
+    ).encode()
+    done = await client.post(f"/api/missions/{SLUG}/import", files={"file": ("p.csv", csv, "text/csv")}, headers=api.auth)
+    assert done.status_code == 200, done.text
+    opening, closing = (await client.get(f"/api/missions/{SLUG}/sessions", headers=api.auth)).json()
+    assert opening["translations"] == {"ru": {"title": "Открытие", "description": "Первый день."}, "lv": {"title": "Atklāšana"}}
+    assert closing["translations"] == {}
+    ru = (await client.get(f"/api/missions/{SLUG}/sessions/{opening['id']}?lang=ru")).json()
+    assert ru["title"] == "Открытие"
+
+    not_offered = "title,kind,date,start,end,title_ky\nOpening,seminar,2026-12-08,09:00,10:00,Ачылыш\n".encode()
+    refused = await client.post(
+        f"/api/missions/{SLUG}/import", files={"file": ("p.csv", not_offered, "text/csv")}, headers=api.auth
+    )
+    assert refused.status_code == 422
+    assert [(r["row"], r["column"], r["code"]) for r in refused.json()["rows"]] == [
+        (2, "title_ky", "translation_language_not_offered")
+    ]
+    unknown = "title,kind,date,start,end,title_de\nOpening,seminar,2026-12-08,09:00,10:00,Eröffnung\n".encode()
+    header = await client.post(f"/api/missions/{SLUG}/import", files={"file": ("p.csv", unknown, "text/csv")}, headers=api.auth)
+    assert header.status_code == 422 and header.json()["rows"][0]["code"] == "unknown_column"

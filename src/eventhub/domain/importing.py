@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import TypeVar
 
+from eventhub.domain.languages import LANGUAGES
 from eventhub.domain.programme import RegistrationMode, SessionKind, SessionStatus
 
 COLUMNS = (
     "title", "kind", "date", "start", "end", "venue", "speakers", "capacity", "registration", "language",
     "status", "description",
 )
+# Translations of a session's texts: `title_ru`, `description_lv`, ... (eventhub.domain.translations).
+TRANSLATED = ("title", "description")
+TRANSLATION_COLUMNS = tuple(f"{field}_{language}" for language in LANGUAGES for field in TRANSLATED)
 REQUIRED = ("title", "kind", "date", "start", "end")
 MAX_ROWS = 2_000
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -55,6 +59,7 @@ class ImportRow:
     language: str | None
     status: SessionStatus
     description: str
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> title/description
 
     @property
     def starts_local(self) -> datetime:
@@ -69,7 +74,7 @@ def check_header(header: Sequence[str]) -> list[RowError]:
     errors = [
         RowError(1, name or f"column {index + 1}", "unknown_column", f"{name!r} is not a column of the programme sheet.")
         for index, name in enumerate(header)
-        if name not in COLUMNS and name
+        if name not in COLUMNS and name not in TRANSLATION_COLUMNS and name
     ]
     errors += [
         RowError(1, name, "missing_column", f"The sheet needs a {name!r} column.")
@@ -91,14 +96,20 @@ def parse_row(number: int, cells: Mapping[str, str]) -> tuple[ImportRow | None, 
     def fail(column: str, code: str, detail: str) -> None:
         errors.append(RowError(number, column, code, detail))
 
-    text = {name: (cells.get(name) or "").replace("\r\n", "\n").strip() for name in COLUMNS}
+    text = {name: (cells.get(name) or "").replace("\r\n", "\n").strip() for name in (*COLUMNS, *TRANSLATION_COLUMNS)}
     for name, value in text.items():
-        if name != "description" and ("\n" in value or _CONTROL.search(value)):
+        base = name.rsplit("_", 1)[0] if name in TRANSLATION_COLUMNS else name
+        if base != "description" and ("\n" in value or _CONTROL.search(value)):
             fail(name, "control_character", "Line breaks and control characters cannot go in this cell.")
         elif _CONTROL.search(value):
             fail(name, "control_character", "Control characters cannot go in this cell.")
-        if len(value) > _LIMITS.get(name, 200):
-            fail(name, "too_long", f"At most {_LIMITS.get(name, 200)} characters.")
+        if len(value) > _LIMITS.get(base, 200):
+            fail(name, "too_long", f"At most {_LIMITS.get(base, 200)} characters.")
+    translations: dict[str, dict[str, str]] = {}
+    for name in TRANSLATION_COLUMNS:
+        if text[name]:
+            base, language = name.rsplit("_", 1)
+            translations.setdefault(language, {})[base] = text[name]
     if not text["title"]:
         fail("title", "required", "Every session needs a title.")
     kind = _choice(text["kind"], SessionKind, None, "kind", fail, required=True)
@@ -127,6 +138,7 @@ def parse_row(number: int, cells: Mapping[str, str]) -> tuple[ImportRow | None, 
         row=number, title=text["title"], kind=kind, day=day, start=start, end=end, venue=text["venue"] or None,
         speakers=speakers, capacity=capacity, registration=registration or RegistrationMode.OPEN,
         language=language, status=status or SessionStatus.PUBLISHED, description=text["description"],
+        translations=translations,
     ), []
 
 

@@ -124,7 +124,7 @@ class Imports:
                     else:
                         session = (await update_in(db, mission, session_id, fields, now))[0]
             except InvalidInput as error:
-                column = FIELD_COLUMNS.get(str(error.extra.get("field", "")), "start")
+                column = _column(str(error.extra.get("field", "")))
                 errors.append(RowError(row.row, column, error.code, error.detail))
                 continue
             placed.append((row, session))
@@ -168,7 +168,17 @@ def _fields(row: ImportRow, venues: dict[str, Venue], people: dict[str, Person])
         "registration": row.registration,
         "language": row.language,
         "status": row.status,
+        # Replaces the session's translations on a re-import, as its other texts are replaced.
+        "translations": row.translations,
     }
+
+
+def _column(field: str) -> str:
+    """The sheet's column of an API field's error: translations.ru.title is title_ru."""
+    if field.startswith("translations."):
+        _, language, *rest = field.split(".")
+        return f"{rest[0] if rest else 'title'}_{language}"
+    return FIELD_COLUMNS.get(field, "start")
 
 
 def _refused(errors: list[RowError]) -> ImportRefused:

@@ -72,7 +72,7 @@ class FileSession(_Strict, kw_only=True):
     registration_closes_at: str | None = None
     language: LanguageTag | None = None
     status: SessionStatus = SessionStatus.PUBLISHED
-    translations: SessionTranslations = {}
+    translations: SessionTranslations | None = None
 
 
 class MissionFile(_Strict, kw_only=True):
@@ -95,7 +95,7 @@ async def load_mission(
     slug = data.mission.slug
     if replace:
         await _delete_if_present(services, slug)
-    mission_fields = msgspec.structs.asdict(data.mission)
+    mission_fields = data.mission.set_fields()
     mission_fields.update(starts_on=data.mission.starts_on + shift, ends_on=data.mission.ends_on + shift)
     await services.missions.create(mission_fields, LOADER)
     try:
@@ -109,7 +109,7 @@ async def load_mission(
 async def _load_programme(services: Services, data: MissionFile, slug: str, shift: timedelta) -> None:
     venue_ids: dict[str, int] = {}
     for venue in data.venues:
-        fields = {k: v for k, v in msgspec.structs.asdict(venue).items() if k != "key"}
+        fields = {k: v for k, v in venue.set_fields().items() if k != "key"}
         venue_ids[venue.key] = (await services.venues.create(slug, fields, LOADER)).id
     person_ids: dict[str, int] = {}
     for person in data.people:
@@ -142,7 +142,7 @@ def _session_fields(
         "registration_closes_at": moved(session.registration_closes_at),
         "language": session.language,
         "status": session.status,
-        "translations": session.translations,
+        "translations": msgspec.to_builtins(session.translations) if session.translations else {},
     }
 
 

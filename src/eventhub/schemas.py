@@ -21,8 +21,13 @@ from eventhub.domain.programme import (
 
 class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     def set_fields(self) -> dict[str, Any]:
-        """The fields the client actually sent (PATCH semantics)."""
-        return {f: v for f in self.__struct_fields__ if (v := getattr(self, f)) is not UNSET}
+        """The fields the client actually sent (PATCH semantics), nested objects as plain
+        dicts (translations: {"ru": {"title": ...}})."""
+        return {
+            f: msgspec.to_builtins(v) if isinstance(v, msgspec.Struct) else v
+            for f in self.__struct_fields__
+            if (v := getattr(self, f)) is not UNSET
+        }
 
 
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=80)]
@@ -61,13 +66,49 @@ LocalDateTime = Annotated[
 
 InterfaceLanguage = Literal["en", "ru", "lv", "ky"]
 """A language pages, mail and feeds speak (eventhub.domain.languages.LANGUAGES)."""
-# Content translations, language -> field -> text (eventhub.domain.translations); the field
-# rules (lengths, single lines) are checked per field when they are written.
-MissionTranslations = dict[
-    InterfaceLanguage, dict[Literal["title", "summary", "host_city", "funding_note"], LongText]
-]
-SessionTranslations = dict[InterfaceLanguage, dict[Literal["title", "description"], LongText]]
-VenueTranslations = dict[InterfaceLanguage, dict[Literal["name", "address"], LongText]]
+# Content translations, language -> field -> text (eventhub.domain.translations): objects
+# with named properties, so that the OpenAPI document says which languages and fields there
+# are; the field rules (lengths, single lines) are checked per field when they are written.
+
+
+class MissionTexts(Input, omit_defaults=True):
+    title: LongText | None = None
+    summary: LongText | None = None
+    host_city: LongText | None = None
+    funding_note: LongText | None = None
+
+
+class SessionTexts(Input, omit_defaults=True):
+    title: LongText | None = None
+    description: LongText | None = None
+
+
+class VenueTexts(Input, omit_defaults=True):
+    name: LongText | None = None
+    address: LongText | None = None
+
+
+class MissionTranslations(Input, omit_defaults=True):
+    en: MissionTexts | None = None
+    ru: MissionTexts | None = None
+    lv: MissionTexts | None = None
+    ky: MissionTexts | None = None
+
+
+class SessionTranslations(Input, omit_defaults=True):
+    en: SessionTexts | None = None
+    ru: SessionTexts | None = None
+    lv: SessionTexts | None = None
+    ky: SessionTexts | None = None
+
+
+class VenueTranslations(Input, omit_defaults=True):
+    en: VenueTexts | None = None
+    ru: VenueTexts | None = None
+    lv: VenueTexts | None = None
+    ky: VenueTexts | None = None
+
+
 ContentLanguages = Annotated[list[InterfaceLanguage], Meta(max_length=4)]
 
 
@@ -89,7 +130,7 @@ class MissionCreate(Input, kw_only=True):
     status: MissionStatus = MissionStatus.DRAFT
     default_language: InterfaceLanguage = "en"
     content_languages: ContentLanguages = []
-    translations: MissionTranslations = {}
+    translations: MissionTranslations | None = None
 
 
 class MissionUpdate(Input, kw_only=True):
@@ -158,7 +199,7 @@ class VenueCreate(Input, kw_only=True):
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     timezone: ZoneName | None = None
-    translations: VenueTranslations = {}
+    translations: VenueTranslations | None = None
 
 
 class VenueUpdate(Input, kw_only=True):
@@ -228,7 +269,7 @@ class SessionCreate(Input, kw_only=True):
     registration_closes_at: LocalDateTime | None = None
     language: LanguageTag | None = None
     status: SessionStatus = SessionStatus.PUBLISHED
-    translations: SessionTranslations = {}
+    translations: SessionTranslations | None = None
 
 
 class SessionUpdate(Input, kw_only=True):

@@ -6,7 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from eventhub.api.deps import ORGANISER_ONLY, READ, WRITE, Lang, problems
+from eventhub.api.deps import ORGANISER_ONLY, READ_ONE, WRITE, Lang, problems
 from eventhub.present import Presenter
 from eventhub.schemas import CloneIn, MissionCreate, MissionOut, MissionUpdate
 from eventhub.db.services.access import Organiser
@@ -16,7 +16,7 @@ class MissionController(Controller):
     path = "/api/missions"
     tags = ["missions"]
 
-    @get("/", operation_id="listMissions", responses=problems(401))
+    @get("/", operation_id="listMissions", responses=problems(401, 422))
     async def list_missions(
         self,
         services: NamedDependency[Services],
@@ -38,7 +38,7 @@ class MissionController(Controller):
         """Create a mission (needs a token for all missions)."""
         return present.mission(await services.missions.create(data.set_fields(), organiser))
 
-    @get("/{slug:str}", operation_id="getMission", responses=READ)
+    @get("/{slug:str}", operation_id="getMission", responses=READ_ONE)
     async def get_mission(
         self,
         slug: FromPath[str],

@@ -102,7 +102,7 @@ def _languages(fields: Mapping[str, Any], current: Mapping[str, Any]) -> dict[st
         return {}
     merged = {"default_language": "en", "content_languages": [], "translations": {}, **current, **fields}
     offered = check_content_languages(merged["default_language"], merged["content_languages"])
-    translations = clean_translations(merged["translations"], fields=MISSION_FIELDS, offered=offered)
+    translations = clean_translations(merged["translations"] or {}, fields=MISSION_FIELDS, offered=offered)
     return {"default_language": merged["default_language"], "content_languages": offered, "translations": translations}
 
 

@@ -139,7 +139,7 @@ class Venues(MissionRecords[Venue]):
         if "translations" not in fields:
             return fields
         offered = mission.content_languages
-        return {**fields, "translations": clean_translations(fields["translations"], fields=VENUE_FIELDS, offered=offered)}
+        return {**fields, "translations": clean_translations(fields["translations"] or {}, fields=VENUE_FIELDS, offered=offered)}
 
     async def _check(
         self, db: AsyncSession, mission: Mission, fields: Mapping[str, Any], record: Venue | None

@@ -391,7 +391,7 @@ async def _apply(
         session.cancel_reason = None  # a reason belongs to a cancellation, and is cleared with it
     if "translations" in fields:
         session.translations = clean_translations(
-            fields["translations"], fields=SESSION_FIELDS, offered=mission.content_languages
+            fields["translations"] or {}, fields=SESSION_FIELDS, offered=mission.content_languages
         )
 
     if "venue_id" in fields:

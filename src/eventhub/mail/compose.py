@@ -208,7 +208,8 @@ def _html(name: str, paragraphs: list[Paragraph], signature: str, t: Translator,
 
     body = "".join(block(p) for p in paragraphs)
     if qr_cid is not None:
-        body += f'<p><img src="cid:{html.escape(qr_cid.strip("<>"), quote=True)}" alt="{html.escape(t.gettext('Check-in QR code'), quote=True)}" width="180" height="180"></p>'
+        cid, alt = html.escape(qr_cid.strip("<>"), quote=True), html.escape(t.gettext("Check-in QR code"), quote=True)
+        body += f'<p><img src="cid:{cid}" alt="{alt}" width="180" height="180"></p>'
     return (
         f'<!DOCTYPE html><html lang="{t.language}"><body><p>{html.escape(t.gettext("Hello %(name)s,", name=name))}</p>{body}'
         f"<p>— {html.escape(signature)}</p></body></html>\n"

@@ -98,7 +98,7 @@ def my_registration(item: MeRegistration, mission: Mission) -> MyRegistration:
         session_cancelled=session_cancelled,
         can_cancel=status != RegistrationStatus.CANCELLED and not session_cancelled,
         check_in_code=code,
-        check_in_qr=qr_svg(code, label=f"Check-in QR code for {item.title}") if code else None,
+        check_in_qr=qr_svg(code, label=_("Check-in QR code for %(title)s", title=item.title)) if code else None,
     )
 
 

@@ -6,7 +6,7 @@ are written in and its pages fall back to. An attendee keeps the language they
 registered in, for their mail and their personal feed.
 
 Revision ID: 0009_translations
-Revises: 0012_programme_office
+Revises: 0011_checkins
 Create Date: 2026-12-01 20:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0009_translations"
-down_revision = "0012_programme_office"
+down_revision = "0011_checkins"
 branch_labels = None
 depends_on = None
 

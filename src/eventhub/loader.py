@@ -26,7 +26,7 @@ from eventhub.domain.programme import MissionStatus, RegistrationMode, SessionKi
 from eventhub.services import Services
 
 # The loader acts with the rights of a token for all missions.
-LOADER = Organiser(token_id=0, name="loader", mission_id=None)
+LOADER = Organiser(name="loader", all_missions=True)
 
 
 class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -39,7 +39,7 @@ from tests.conftest import FrozenClock, wipe
 T = TypeVar("T")
 
 SLUG = "machine-2026"
-ORGANISER = Organiser(token_id=0, name="state machine", mission_id=None)
+ORGANISER = Organiser(name="state machine", all_missions=True)
 PEOPLE = ["ira@example.lv", "aida@example.kg", "arstan@example.kg", "zoe@example.org"]
 SESSIONS = 2  # few sessions and people: waitlists form quickly
 CAPACITIES = st.sampled_from([0, 1, 1, 2, 2, 3, None])  # mostly small: waitlists form and move

@@ -29,12 +29,13 @@ from eventhub.db.services.attendees import AttendeeDetails, Listed, Seated
 from eventhub.db.services.checkins import CheckInOutcome, CheckInResult
 from eventhub.db.services.messages import Audience, MessageDraft
 from eventhub.domain.errors import StateConflict
+from eventhub.domain.permissions import Action
 from eventhub.domain.registration import seats_left
 from eventhub.services import Services
 
-# What each route needs, as `domain.permissions.Action` values (issue 14's guard reads
-# `opt["action"]`): a viewer reads and exports, an editor changes and writes to attendees.
-VIEW, MANAGE, MAIL = "attendees.view", "registrations.manage", "attendees.mail"
+# What each route needs (the organiser guard reads `opt["action"]`): a viewer reads and
+# exports, an editor changes and writes to attendees.
+VIEW, MANAGE, MAIL = Action.VIEW_ATTENDEES, Action.MANAGE_ATTENDEES, Action.WRITE_TO_ATTENDEES
 
 CHANGE = problems(401, 403, 404, 409, 422)
 READ = problems(401, 403, 404, 422)

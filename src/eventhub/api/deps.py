@@ -17,6 +17,7 @@ from eventhub.present import Presenter
 from eventhub.schemas import MAX_ID, ConflictProblem, InterfaceLanguage, Problem
 from eventhub.db.services.access import Organiser
 from eventhub.domain.errors import AuthenticationRequired
+from eventhub.domain.permissions import Action
 from eventhub.domain.tokens import FEED_TOKEN_PREFIX, MANAGE_TOKEN_PREFIX
 from eventhub.services import Services
 
@@ -62,9 +63,19 @@ async def organiser_only(connection: ASGIConnection[Any, Any, Any, Any], _handle
     services: Services = connection.app.state.services
     organiser = await services.organiser_tokens.authenticate(token)
     slug = connection.path_params.get("slug")
-    if slug is not None and organiser.mission_id is not None:
-        await services.organiser_tokens.check_scope(organiser, slug)
+    if slug is not None and not organiser.all_missions:
+        await services.organiser_tokens.check_scope(organiser, slug, route_action(connection, _handler))
     connection.state.organiser = organiser
+
+
+def route_action(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> Action:
+    """What a route needs: its `opt["action"]`, else viewing for reads and editing the
+    programme for writes. The services decide finally (an owner's action, such as deleting
+    the mission, is checked there); this answers a viewer's write 403 before the body is read."""
+    action = handler.opt.get("action")
+    if action is not None:
+        return Action(action)
+    return Action.VIEW if connection.scope["method"] in {"GET", "HEAD"} else Action.EDIT_PROGRAMME
 
 
 ORGANISER_ONLY = [organiser_only]
@@ -107,7 +118,7 @@ DEPENDENCIES = {
 _DESCRIPTIONS = {
     400: "The request cannot be read (a body that is not valid JSON, a host this server does not serve)",
     401: "No organiser token, or one that is not valid",
-    403: "The token is for another mission",
+    403: "The token is for another mission, or its role does not allow this",
     404: "No such mission or record (or not visible to the caller)",
     409: "The change clashes with the current programme",
     413: "The body is larger than the server takes (64 KiB)",

@@ -8,6 +8,7 @@ from typing import Any
 from advanced_alchemy.base import BigIntBase
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -27,6 +28,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.domain.mail import MailKind, MailStatus
+from eventhub.domain.permissions import Role
 from eventhub.domain.programme import (
     MissionStatus,
     RegistrationMode,
@@ -180,7 +182,8 @@ class TravelTime(BigIntBase):
 
 
 class OrganiserToken(BigIntBase):
-    """An organiser's API token; only its SHA-256 digest is kept."""
+    """An organiser's API token; only its SHA-256 digest is kept. It belongs to an account
+    (and never acts above that account's role) or, without one, to the installation."""
 
     __tablename__ = "organiser_token"
 
@@ -188,6 +191,87 @@ class OrganiserToken(BigIntBase):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     mission_id: Mapped[int | None] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    # The most the token may do in its mission (domain.permissions.Role); None: owner.
+    role: Mapped[Role | None] = mapped_column(_enum(Role, "token_role"))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Account(BigIntBase):
+    """An organiser who signs in. The password is kept only as an Argon2id hash."""
+
+    __tablename__ = "account"
+
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254), unique=True)  # case-folded: the identity
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    all_missions: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Membership(BigIntBase):
+    """An account's role in one mission's team."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("account_id", "mission_id", name="uq_membership_account_mission"),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class WebSession(BigIntBase):
+    """A signed-in browser: the cookie holds a random id, the table only its digest, so
+    every worker sees the session and signing out ends it everywhere."""
+
+    __tablename__ = "web_session"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class AccountLink(BigIntBase):
+    """A single-use link mailed to someone: a password reset (for an account) or a team
+    invitation (to an address, with a mission and role). Only the digest is kept."""
+
+    __tablename__ = "account_link"
+
+    purpose: Mapped[str] = mapped_column(String(16))  # "reset" | "invitation"
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    mission_id: Mapped[int | None] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role | None] = mapped_column(_enum(Role, "link_role"))
+    invited_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class HistoryEntry(BigIntBase):
+    """One organiser write, recorded in the transaction that made it."""
+
+    __tablename__ = "history_entry"
+    __table_args__ = (Index("ix_history_mission_id", "mission_id", "id"),)
+
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))  # the account's or the token's name, as it was
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("organiser_token.id", ondelete="SET NULL"))
+    subject: Mapped[str] = mapped_column(String(32))  # session, venue, person, registration, ...
+    subject_id: Mapped[int | None] = mapped_column(BigInteger)
+    session_id: Mapped[int | None] = mapped_column(BigInteger, index=True)  # for the filter by session
+    change: Mapped[str] = mapped_column(String(32))  # created, updated, deleted, cancelled, ...
+    fields: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    # Names and addresses of attendees: shown only to those who may see attendees.
+    about_attendees: Mapped[bool] = mapped_column(default=False)
 
 
 class Attendee(Timestamps, BigIntBase):

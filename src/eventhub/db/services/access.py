@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.models import Mission
-from eventhub.domain.errors import AuthenticationRequired, Forbidden, NotFound
+from eventhub.domain.errors import AuthenticationRequired, NotFound
+from eventhub.domain.permissions import Action, Role, authorize
 from eventhub.domain.programme import MissionStatus
 
 Clock = Callable[[], datetime]
 
+_NO_ROLES: Mapping[int, Role] = MappingProxyType({})
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Organiser:
-    """An authenticated organiser token: scoped to one mission, or to all when mission_id is None."""
+    """Who makes an organiser call: a signed-in account, or an API token (an account's or
+    the installation's). `roles` maps mission ids to the role held there; `all_missions`
+    makes them owner everywhere (and lets them create missions). `name` is what the
+    history shows."""
 
-    token_id: int
     name: str
-    mission_id: int | None
+    token_id: int | None = None
+    account_id: int | None = None
+    all_missions: bool = False
+    roles: Mapping[int, Role] = field(default_factory=lambda: _NO_ROLES)
 
-    def may_manage(self, mission_id: int) -> bool:
-        return self.mission_id is None or self.mission_id == mission_id
+    def role_in(self, mission_id: int) -> Role | None:
+        return Role.OWNER if self.all_missions else self.roles.get(mission_id)
+
+    def is_member(self, mission_id: int) -> bool:
+        """Any role in the mission: they see its drafts and its attendees."""
+        return self.role_in(mission_id) is not None
+
+    @property
+    def mission_ids(self) -> frozenset[int]:
+        return frozenset(self.roles)
 
 
 def require_organiser(organiser: Organiser | None) -> Organiser:
@@ -35,7 +52,7 @@ def require_organiser(organiser: Organiser | None) -> Organiser:
 
 
 def may_see_drafts(mission: Mission, organiser: Organiser | None) -> bool:
-    return organiser is not None and organiser.may_manage(mission.id)
+    return organiser is not None and organiser.is_member(mission.id)
 
 
 def may_see_email(mission: Mission, organiser: Organiser | None) -> bool:
@@ -50,7 +67,7 @@ def mission_not_found(slug: str) -> NotFound:
 
 
 async def visible_mission(db: AsyncSession, slug: str, organiser: Organiser | None) -> Mission:
-    """The mission if the caller may read it: published, or managed by the caller's token."""
+    """The mission if the caller may read it: published, or one the caller is an organiser of."""
     mission = await db.scalar(select(Mission).where(Mission.slug == slug))
     if mission is None:
         raise mission_not_found(slug)
@@ -60,9 +77,15 @@ async def visible_mission(db: AsyncSession, slug: str, organiser: Organiser | No
 
 
 async def managed_mission(
-    db: AsyncSession, slug: str, organiser: Organiser | None, *, lock: bool = False
+    db: AsyncSession,
+    slug: str,
+    organiser: Organiser | None,
+    *,
+    lock: bool = False,
+    action: Action = Action.EDIT_PROGRAMME,
 ) -> Mission:
-    """The mission if the caller's token may change it (401 without, 403 for another mission)."""
+    """The mission if the caller may do `action` in it (401 without credentials, 403 for
+    another mission or a role that does not allow it)."""
     organiser = require_organiser(organiser)
     query = select(Mission).where(Mission.slug == slug)
     if lock:
@@ -70,8 +93,7 @@ async def managed_mission(
     mission = await db.scalar(query)
     if mission is None:
         raise mission_not_found(slug)
-    if not organiser.may_manage(mission.id):
-        raise Forbidden(f"This token is not for mission {slug!r}.", code="wrong_mission")
+    authorize(organiser, action, mission.id)
     return mission
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
 from eventhub.db.models import Attendee, CheckIn, Mission, ProgrammeSession, Registration
+from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission
 from eventhub.db.services.registrations import email_key
 from eventhub.db.services.seats import (
@@ -120,7 +121,7 @@ class Attendance:
         """Seat this waitlisted person now, ahead of the queue (one seat more if full)."""
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_ATTENDEES)
             registration, locked = await _locked_registration(db, mission, registration_id)
             return await promote_now(db, locked, registration, now)
 
@@ -132,7 +133,7 @@ class Attendance:
         The signup window does not apply: organisers add people after it closed."""
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_ATTENDEES)
             attendee, new = await self._attendee(db, mission, details, now)
             locked = await lock_session(db, session_id, mission.id)
             if locked is None:
@@ -147,7 +148,7 @@ class Attendance:
         head of this waitlist, and they take a seat there (the waitlist only if allowed)."""
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_ATTENDEES)
             registration = await _registration_in(db, mission, registration_id)
             if registration.session_id == to_session_id:
                 raise StateConflict("They are registered for this session already.", code="same_session")
@@ -197,7 +198,7 @@ class Attendance:
 
     async def session_attendees(self, slug: str, session_id: int, organiser: Organiser | None) -> SessionAttendees:
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW_ATTENDEES)
             session = await db.scalar(
                 select(ProgrammeSession).where(ProgrammeSession.id == session_id, ProgrammeSession.mission_id == mission.id)
             )
@@ -218,7 +219,7 @@ class Attendance:
         """Every registration of the mission (the export's rows), or those of the attendees
         whose name, address or organisation contains `search`."""
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW_ATTENDEES)
             items = await listed(db, mission.id)
         if search and search.strip():
             items = [i for i in items if matches(i, search)]
@@ -227,7 +228,7 @@ class Attendance:
     async def fill_rates(self, slug: str, organiser: Organiser | None) -> list[SessionFill]:
         """Seats taken per session (not drafts), in programme order, for the overview's chart."""
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW)
             checked_in = (
                 select(CheckIn.session_id, func.count().label("n")).group_by(CheckIn.session_id).subquery()
             )

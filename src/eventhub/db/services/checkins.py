@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
 from eventhub.db.models import CheckIn, Mission, ProgrammeSession, Registration
+from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission
 from eventhub.db.services.attendees import Listed, listed, matches, session_not_found
 from eventhub.domain.errors import NotFound
@@ -59,7 +60,7 @@ class CheckIns:
         now = self._clock()
         registration_id = registration_of_check_in_code(self._secret_key, code)
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_ATTENDEES)
             await _session_in(db, mission, session_id)
             if registration_id is None:
                 raise unknown_code()
@@ -89,7 +90,7 @@ class CheckIns:
         check-in code is the one typed."""
         typed = registration_of_check_in_code(self._secret_key, query)
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_ATTENDEES)
             await _session_in(db, mission, session_id)
             items = await listed(db, mission.id, session_id)
         found = [i for i in items if i.registration.id == typed or matches(i, query)]

@@ -14,9 +14,10 @@ from sqlalchemy import exists, select
 
 from eventhub.db.database import Database
 from eventhub.db.models import Mission, Person, ProgrammeSession, SessionSpeaker, TravelTime, Venue
+from eventhub.domain.permissions import Action, authorize
 from eventhub.db.services.access import Clock, Organiser, managed_mission, require_organiser
 from eventhub.db.services.sessions import UidFactory
-from eventhub.domain.errors import Forbidden, InvalidInput, StateConflict
+from eventhub.domain.errors import InvalidInput, StateConflict
 from eventhub.domain.programme import MissionStatus, SessionStatus
 from eventhub.domain.time import to_utc
 
@@ -37,9 +38,7 @@ class MissionCopies:
         self._new_uid = new_uid
 
     async def clone(self, slug: str, new_slug: str, starts_on: date, organiser: Organiser | None) -> Mission:
-        organiser = require_organiser(organiser)
-        if organiser.mission_id is not None:
-            raise Forbidden("Only an organiser of all missions may create missions.", code="token_scoped_to_mission")
+        authorize(require_organiser(organiser), Action.CREATE_MISSION, None)
         now = self._clock()
         async with self._database.write() as db:
             source = await managed_mission(db, slug, organiser)

@@ -11,6 +11,7 @@ from sqlalchemy import func, literal, or_, select, update
 
 from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, OrganiserMessage, OutboxMessage, ProgrammeSession, Registration
+from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission
 from eventhub.db.services.seats import waitlist_positions
 from eventhub.domain.errors import NotFound, StateConflict
@@ -130,7 +131,7 @@ class Outbox:
 
     async def report(self, slug: str, organiser: Organiser | None) -> OutboxReport:
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW_ATTENDEES)
             rows = await db.execute(
                 select(OutboxMessage.status, func.count())
                 .where(OutboxMessage.mission_id == mission.id)
@@ -150,7 +151,7 @@ class Outbox:
                       limit: int = 200) -> list[OutboxEntry]:
         """The mission's mail, newest first: to whom, what kind, and how it went."""
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW_ATTENDEES)
             query = (
                 select(OutboxMessage, Attendee, OrganiserMessage.subject)
                 .join(Attendee, Attendee.id == OutboxMessage.attendee_id)
@@ -168,7 +169,7 @@ class Outbox:
         set of attempts. A message sent already is never sent twice."""
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.WRITE_TO_ATTENDEES)
             message = await db.scalar(
                 select(OutboxMessage)
                 .where(OutboxMessage.id == message_id, OutboxMessage.mission_id == mission.id)

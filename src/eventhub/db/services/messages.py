@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
 from eventhub.db.models import Mission, OrganiserMessage, ProgrammeSession, Registration
+from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission
 from eventhub.db.services.attendees import session_not_found
 from eventhub.db.services.outbox import insert_messages, message_row
@@ -41,14 +42,14 @@ class Messages:
     async def count(self, slug: str, audience: Audience, organiser: Organiser | None) -> int:
         """How many people a message to this audience would reach (the preview)."""
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.WRITE_TO_ATTENDEES)
             return len(await _recipients(db, mission, audience))
 
     async def send(self, slug: str, draft: MessageDraft, organiser: Organiser | None) -> OrganiserMessage:
         check_message(draft.subject, draft.body)
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.WRITE_TO_ATTENDEES)
             recipients = await _recipients(db, mission, draft.audience)
             if not recipients:
                 raise StateConflict("Nobody would receive this message.", code="no_recipients")
@@ -69,7 +70,7 @@ class Messages:
     async def sent(self, slug: str, organiser: Organiser | None) -> list[OrganiserMessage]:
         """The mission's messages, newest first."""
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW_ATTENDEES)
             return list(await db.scalars(
                 select(OrganiserMessage)
                 .where(OrganiserMessage.mission_id == mission.id)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration
+from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission, mission_not_found
 from eventhub.db.services.outbox import enqueue
 from eventhub.db.services.seats import (
@@ -204,7 +205,7 @@ class Registrations:
     async def cancel_by_organiser(self, slug: str, registration_id: int, organiser: Organiser | None) -> None:
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_ATTENDEES)
             registration = await db.scalar(
                 select(Registration)
                 .join(ProgrammeSession, ProgrammeSession.id == Registration.session_id)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
 from eventhub.db.models import Mission, Person, ProgrammeSession, Registration, SessionSpeaker, Venue
+from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission, may_see_drafts, touch, visible_mission
 from eventhub.db.services.outbox import enqueue_for_registrants
 from eventhub.db.services.seats import SeatCount, seat_counts
@@ -187,7 +188,7 @@ class Sessions:
 
     async def conflicts(self, slug: str, organiser: Organiser | None) -> list[ConflictPair]:
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW)
             slots, travel = await _programme_slots(db, mission)
         return find_conflicts(slots, travel)
 

@@ -87,6 +87,8 @@ def create_app(
                     await sender
             if services.rate_limiter is not None:
                 await services.rate_limiter.close()
+            if services.sign_in_limits is not None:
+                await services.sign_in_limits.close()
             await database.dispose()
 
     return Litestar(

@@ -1,5 +1,6 @@
-"""Fixed-window rate limits per client address, in memory or shared through Redis, and
-the registration limit that the JSON API and the pages both enforce.
+"""Fixed-window rate limits per client address, in memory or shared through Redis: the
+registration limit that the JSON API and the pages both enforce, and the organisers'
+sign-in limit (per e-mail address and per client).
 
 A fixed window (INCR + EXPIRE) is atomic in Redis, so several server processes share
 one exact count; the in-memory counter serves a single process (and tests).
@@ -7,6 +8,7 @@ one exact count; the in-memory counter serves a single process (and tests).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -104,9 +106,51 @@ class RateLimiter:
 class RateLimited(Exception):
     """Too many requests from one client in the current window (HTTP 429)."""
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many registrations from this address; try again shortly.")
+    def __init__(self, retry_after: int, message: str = "Too many registrations from this address; try again shortly.") -> None:
+        super().__init__(message)
         self.retry_after = retry_after
+
+
+class SignInRateLimited(RateLimited):
+    """Too many sign-in attempts for one address or from one client (HTTP 429)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after, "Too many sign-in attempts; try again later.")
+
+
+@dataclass(frozen=True, slots=True)
+class SignInLimits:
+    """Sign-in attempts per e-mail address (guessing one account's password) and per
+    client (trying many accounts). Counted whether or not the address has an account,
+    so the answer never tells."""
+
+    CLIENT_FACTOR = 5
+
+    per_address: RateLimiter
+    per_client: RateLimiter
+
+    async def close(self) -> None:
+        await self.per_address.close()
+        await self.per_client.close()
+
+
+def _client(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    return connection.client.host if connection.client else "unknown"
+
+
+async def enforce_sign_in_rate_limit(connection: ASGIConnection[Any, Any, Any, Any], email: str) -> None:
+    """Every sign-in attempt counts against the address and the client; the first that
+    runs out refuses (EVENTHUB_SIGN_IN_RATE_LIMIT)."""
+    services: Services = connection.app.state.services
+    limits = services.sign_in_limits
+    if limits is None:
+        return
+    now = services.clock()
+    address = hashlib.sha256(email.strip().casefold().encode("utf-8")).hexdigest()
+    for limiter, key in ((limits.per_address, f"sign-in:address:{address}"), (limits.per_client, f"sign-in:client:{_client(connection)}")):
+        verdict = await limiter.check(key, now)
+        if not verdict.allowed:
+            raise SignInRateLimited(verdict.retry_after)
 
 
 async def enforce_registration_rate_limit(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
@@ -118,7 +162,6 @@ async def enforce_registration_rate_limit(connection: ASGIConnection[Any, Any, A
     limiter = services.rate_limiter
     if limiter is None:
         return
-    client = connection.client.host if connection.client else "unknown"
-    verdict = await limiter.check(client, services.clock())
+    verdict = await limiter.check(_client(connection), services.clock())
     if not verdict.allowed:
         raise RateLimited(verdict.retry_after)

@@ -8,6 +8,7 @@ from eventhub.db.database import Database
 from eventhub.db.services.bulk import Bulk
 from eventhub.db.services.cloning import MissionCopies
 from eventhub.db.services.access import Clock
+from eventhub.db.services.accounts import Accounts
 from eventhub.db.services.attendees import Attendance
 from eventhub.db.services.checkins import CheckIns
 from eventhub.db.services.deliveries import Outbox
@@ -25,7 +26,7 @@ from eventhub.db.services.travel import TravelTimesService
 from eventhub.mail.compose import Composer, MailSettings
 from eventhub.mail.sender import MailSender
 from eventhub.mail.transport import LogTransport, SmtpTransport, Transport
-from eventhub.ratelimit import MemoryCounter, RateLimiter, RedisCounter, parse_rate
+from eventhub.ratelimit import MemoryCounter, Rate, RateLimiter, RedisCounter, SignInLimits, parse_rate
 from eventhub.settings import Settings
 
 
@@ -53,6 +54,8 @@ class Services:
     mail_sender: MailSender
     idempotency: IdempotencyStore
     rate_limiter: RateLimiter | None
+    sign_in_limits: SignInLimits | None
+    accounts: Accounts
 
     @classmethod
     def build(
@@ -83,6 +86,8 @@ class Services:
             feeds=Feeds(database, clock, settings.public_base, settings.public_host),
             exports=ScheduleExports(database, settings.public_base),
             rate_limiter=_rate_limiter(settings),
+            sign_in_limits=_sign_in_limits(settings),
+            accounts=Accounts(database, clock),
             outbox=(outbox := Outbox(database, clock)),
             mail_sender=MailSender(outbox, _composer(settings), transport or _transport(settings), clock),
             idempotency=IdempotencyStore(database, clock, settings.secret_key),
@@ -101,5 +106,17 @@ def _rate_limiter(settings: Settings) -> RateLimiter | None:
     rate = parse_rate(settings.registration_rate_limit)
     if rate is None:
         return None
-    counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
-    return RateLimiter(rate, counter)
+    return RateLimiter(rate, _counter(settings))
+
+
+def _sign_in_limits(settings: Settings) -> SignInLimits | None:
+    rate = parse_rate(settings.sign_in_rate_limit)
+    if rate is None:
+        return None
+    per_client = Rate(rate.count * SignInLimits.CLIENT_FACTOR, rate.seconds)
+    return SignInLimits(RateLimiter(rate, _counter(settings)), RateLimiter(per_client, _counter(settings)))
+
+
+def _counter(settings: Settings) -> MemoryCounter | RedisCounter:
+    # Redis when configured: several server processes share one exact count.
+    return RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()

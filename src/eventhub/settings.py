@@ -52,6 +52,9 @@ class Settings:
     )
     """Public registrations per client address, e.g. `20/minute`; `off` disables the limit."""
 
+    sign_in_rate_limit: str = field(default_factory=lambda: _env("EVENTHUB_SIGN_IN_RATE_LIMIT", "10/hour"))
+    """Organiser sign-in attempts per e-mail address (five times as many per client address)."""
+
     redis_url: str | None = field(default_factory=lambda: os.environ.get("EVENTHUB_REDIS_URL") or None)
     """Shared store for rate limits when several processes serve; in-memory when unset."""
 

@@ -60,7 +60,7 @@ def route_table(app: Litestar) -> list[tuple[str, str]]:
 def matrix_settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url, public_url=PUBLIC_URL, registration_rate_limit="off", redis_url=None,
-        secret_key="matrix-secret-not-for-production", smtp_url=None, mail_sender=False,
+        secret_key="matrix-secret-not-for-production", smtp_url=None, mail_sender=False, sign_in_rate_limit="off",
         allowed_hosts=["testserver.local"],
     )
 
@@ -307,6 +307,10 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/manage/{token}/language"): lambda _w, _: {"language": "lv"},
     ("POST", "/manage/{token}/sessions/{session_id}/register"): None,
     ("POST", "/language"): lambda _w, _: {"lang": "ru", "next": "/"},
+    # The back office (bearer tokens sign nobody in to it).
+    ("POST", "/organise/sign-in"): lambda _w, _: {"email": "nobody@example.org", "password": "not the password", "next": "/organise"},
+    ("POST", "/organise/sign-out"): None,
+    ("POST", "/organise/sign-out-everywhere"): None,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -436,6 +440,12 @@ RULES: dict[tuple[str, str], Rule] = {
             ("another attendee's registration", lambda w: {"token": w.ids["other_manage"], "session_id": w.ids["s1"]}, 404),
         ),
     ),
+    # the back office: a bearer token signs nobody in; pages send them to sign in, writes are 403
+    ("GET", "/organise/sign-in"): PUBLIC,
+    ("POST", "/organise/sign-in"): Rule(everyone(401)),  # a wrong password, the same for all
+    ("POST", "/organise/sign-out"): Rule(everyone(303)),  # ends the caller's own session, if any
+    ("POST", "/organise/sign-out-everywhere"): Rule(everyone(403)),
+    ("GET", "/organise"): Rule(everyone(303)),
 }
 
 

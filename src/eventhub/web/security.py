@@ -27,8 +27,9 @@ _POLICY = (
 )
 CONTENT_SECURITY_POLICY = "; ".join(_POLICY)
 
-# Pages that carry an attendee's own tokens: never cached, never indexed, never referred.
-PRIVATE_PREFIXES = ("/manage/", "/registrations/answer")
+# Pages that carry an attendee's own tokens, and the back office: never cached, never
+# indexed, never referred.
+PRIVATE_PREFIXES = ("/manage/", "/registrations/answer", "/organise")
 # Not pages: the JSON API keeps its own headers, the API docs load their own scripts.
 NOT_PAGES = ("/api/", "/api", "/schema")
 

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 from litestar import Router
+from litestar.di import Provide
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
@@ -23,10 +24,13 @@ from litestar.types import BeforeMessageSendHookHandler
 from eventhub import i18n
 from eventhub.domain.registration import ALREADY_REGISTERED
 from eventhub.errors import EXCEPTION_HANDLERS
+from eventhub.i18n.labels import mission_status_label, team_role_label
 from eventhub.settings import Settings
 from eventhub.web.errors import page_handlers, pages_for_browsers
 from eventhub.web.formatting import clock
 from eventhub.web.language import LanguageMiddleware, LanguageSwitch, Languages, languages_for
+from eventhub.web.organise import ORGANISE_ROUTES
+from eventhub.web.organise.guard import SignInRequired, signed_in, to_sign_in
 from eventhub.web.pages import ManagePages, ProgrammePages, RegistrationPages, SessionPages
 from eventhub.web.security import CSRF_FIELD, csrf_config, page_headers
 
@@ -50,11 +54,12 @@ class Web:
 def build_web(settings: Settings) -> Web:
     pages = Router(
         path="/",
-        route_handlers=[ProgrammePages, SessionPages, RegistrationPages, ManagePages, LanguageSwitch],
+        route_handlers=[ProgrammePages, SessionPages, RegistrationPages, ManagePages, LanguageSwitch, *ORGANISE_ROUTES],
         # CSRF on the page routes only: API clients post JSON with bearer tokens and
         # never see the cookie; feeds and static files stay cookie-free and cacheable.
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
-        exception_handlers=page_handlers(EXCEPTION_HANDLERS),
+        exception_handlers={**page_handlers(EXCEPTION_HANDLERS), SignInRequired: to_sign_in},
+        dependencies={"signed_in": Provide(signed_in)},
         include_in_schema=False,
     )
     static = create_static_files_router(
@@ -95,6 +100,8 @@ def _engine(public_base: str) -> JinjaTemplateEngine:
     environment.globals["static"] = static_url
     environment.globals["csrf_field"] = CSRF_FIELD
     environment.globals["ALREADY_REGISTERED"] = ALREADY_REGISTERED  # a signup result's code, from the domain
+    environment.globals["mission_status_label"] = mission_status_label
+    environment.globals["team_role_label"] = team_role_label
     environment.filters["hhmm"] = clock
     return JinjaTemplateEngine.from_environment(environment)
 

@@ -1,0 +1,12 @@
+"""The organisers' back office: server-rendered pages under /organise over the same
+services as the JSON API. Each area is a module that adds its handlers here with one
+line; `web/setup.py` mounts ORGANISE_ROUTES on the page router (with CSRF)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventhub.web.organise import accounts
+
+ORGANISE_ROUTES: list[Any] = []
+ORGANISE_ROUTES.append(accounts.AccountPages)

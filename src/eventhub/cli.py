@@ -1,11 +1,12 @@
 """The `eventhub` command: `serve`, `demo` (load the Bishkek fixture and serve it),
-`db upgrade`, `load FILE`, `mail send [--loop]` and `token create`; `eventhub --help`
-lists them with their options."""
+`db upgrade`, `load FILE`, `mail send [--loop]`, `token create|list|revoke` and
+`organiser create`; `eventhub --help` lists them with their options."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from eventhub.app import create_app, system_clock
 from eventhub.db.database import Database
 from eventhub.db.migrate import upgrade
 from eventhub.domain.errors import DomainError
+from eventhub.domain.permissions import Role
 from eventhub.domain.time import next_monday
 from eventhub.loader import load_mission, read_mission_file
 from eventhub.logs import uvicorn_log_config
@@ -129,19 +131,92 @@ def token() -> None:
     """Organiser tokens."""
 
 
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
 @token.command("create")
 @click.option("--name", required=True, help="Who or what the token is for")
 @click.option("--mission", "mission_slug", help="Scope the token to this mission")
 @click.option("--all", "all_missions", is_flag=True, help="Let the token manage every mission")
-def token_create(name: str, mission_slug: str | None, all_missions: bool) -> None:
+@click.option("--role", type=ROLE_CHOICE, default=Role.OWNER.value, show_default=True,
+              help="What the token may do in its mission (owner, editor, viewer)")
+def token_create(name: str, mission_slug: str | None, all_missions: bool, role: str) -> None:
     """Create an organiser token; the secret is printed once, alone on the last line."""
     if bool(mission_slug) == all_missions:
         raise click.UsageError("Give exactly one of --mission SLUG or --all.")
+    if all_missions and role != Role.OWNER:
+        raise click.UsageError("A token for all missions is an owner everywhere; scope it with --mission for a --role.")
     settings = Settings()
-    secret = _with_services(settings, lambda s: s.organiser_tokens.create(name, mission_slug))
-    scope = f"mission {mission_slug}" if mission_slug else "all missions"
+    secret = _with_services(settings, lambda s: s.organiser_tokens.create(name, mission_slug, role=Role(role)))
+    scope = f"mission {mission_slug} as {role}" if mission_slug else "all missions"
     click.echo(f"organiser token {name!r} for {scope} (shown once; only its digest is stored):")
     click.echo(secret)
+
+
+@token.command("list")
+def token_list() -> None:
+    """Every organiser token: id, name, scope, role, owner, created, last used, revoked."""
+    tokens = _with_services(Settings(), lambda s: s.organiser_tokens.list())
+    if not tokens:
+        click.echo("no organiser tokens")
+    for t in tokens:
+        scope = f"mission {t.mission_slug}" if t.mission_slug else "all missions"
+        owner = f"account {t.account_name}" if t.account_name else "installation"
+        used = t.last_used_at.isoformat(timespec="minutes") if t.last_used_at else "never"
+        state = f"revoked {t.revoked_at.isoformat(timespec='minutes')}" if t.revoked_at else "active"
+        click.echo(f"{t.id}\t{t.name}\t{scope}\t{t.role}\t{owner}\tcreated {t.created_at.isoformat(timespec='minutes')}"
+                   f"\tlast used {used}\t{state}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.IntRange(min=1))
+def token_revoke(token_id: int) -> None:
+    """Revoke a token: every server process refuses it from the next request on."""
+    revoked = _with_services(Settings(), lambda s: s.organiser_tokens.revoke(token_id))
+    click.echo(f"revoked organiser token {revoked.id} ({revoked.name!r})")
+
+
+@main.group()
+def organiser() -> None:
+    """Organiser accounts (they sign in at /organise)."""
+
+
+@organiser.command("create")
+@click.option("--email", required=True, help="The address they sign in with")
+@click.option("--name", required=True, help="Their name, as the team and the history show it")
+@click.option("--all", "all_missions", is_flag=True, help="Owner of every mission; may create missions")
+@click.option("--mission", "mission_slug", help="A member of this mission's team")
+@click.option("--role", type=ROLE_CHOICE, help="Their role in --mission (owner, editor, viewer)")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input")
+def organiser_create(
+    email: str, name: str, all_missions: bool, mission_slug: str | None, role: str | None, password_stdin: bool
+) -> None:
+    """Create an organiser account, e.g. `echo "$PASSWORD" | eventhub organiser create
+    --email ira@example.lv --name "Ira Raciņa" --mission bishkek-2026 --role editor --password-stdin`."""
+    if all_missions == bool(mission_slug):
+        raise click.UsageError("Give exactly one of --all or --mission SLUG --role ROLE.")
+    if mission_slug and role is None:
+        raise click.UsageError("--mission needs --role (owner, editor or viewer).")
+    if all_missions and role is not None:
+        raise click.UsageError("--all is an owner of every mission; --role goes with --mission.")
+    password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    account = _with_services(Settings(), lambda s: s.accounts.create(
+        email, name, password, all_missions=all_missions, mission_slug=mission_slug,
+        role=Role(role) if role else None,
+    ))
+    scope = "every mission (owner)" if all_missions else f"mission {mission_slug} as {role}"
+    click.echo(f"organiser {account.email} ({account.name}) for {scope}; they sign in at /organise/sign-in")
+
+
+DEMO_ORGANISER_EMAIL = "organiser@demo.example.org"
+
+
+async def demo_organiser(services: Services, password: str) -> None:
+    """The demo's organiser of all missions, with this run's password."""
+    if await services.accounts.find(DEMO_ORGANISER_EMAIL) is None:
+        await services.accounts.create(DEMO_ORGANISER_EMAIL, "Demo Organiser", password, all_missions=True)
+    else:
+        await services.accounts.set_password(DEMO_ORGANISER_EMAIL, password)
 
 
 @main.command()
@@ -164,8 +239,10 @@ def demo(host: str, port: int) -> None:
             current = None
         if current is None or current.starts_on != start:
             await load_mission(services, data, start=start, replace=True)
+        await demo_organiser(services, password)
         return await services.organiser_tokens.create("demo", None)
 
+    password = secrets.token_urlsafe(12)  # new each run: the demo never has a known password
     secret = _with_services(settings, prepare)
     urls = Urls(settings.public_base)
     slug = data.mission.slug
@@ -176,6 +253,9 @@ def demo(host: str, port: int) -> None:
             f"  agenda (page): {urls.mission(slug)}",
             f"  feed:          {urls.mission_feed(slug)}",
             f"  API docs:      {settings.public_base}/schema/swagger",
+            f"  back office:   {settings.public_base}/organise/sign-in",
+            f"    e-mail:      {DEMO_ORGANISER_EMAIL}",
+            f"    password:    {password}",
             f"  organiser token (Authorization: Bearer ...): {secret}",
         ])
     )

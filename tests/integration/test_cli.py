@@ -78,3 +78,45 @@ def test_help_lists_every_command(db_file: Path) -> None:
     out = run(db_file, "--help").stdout
     for command in ("demo", "serve", "db", "load", "token"):
         assert command in out
+
+
+async def test_organiser_create_from_stdin_signs_in_and_tokens_are_listed_and_revoked(db_file: Path) -> None:
+    loaded = run(db_file, "load", str(FIXTURES / "bishkek-2026.json"), "--start", "2027-02-01")
+    assert loaded.returncode == 0, loaded.stderr
+    env = {**os.environ, "EVENTHUB_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "EVENTHUB_SECRET_KEY": "cli-test"}
+    command = [sys.executable, "-m", "eventhub", "organiser", "create", "--email", "Ira@Example.lv",
+               "--name", "Ira Raciņa", "--mission", "lv-it-cluster-bishkek-2026", "--role", "editor", "--password-stdin"]
+    created = subprocess.run(command, env=env, input="Tien Shan at dawn\n", capture_output=True, text=True, timeout=120)
+    assert created.returncode == 0, created.stderr
+    assert "Tien Shan" not in created.stdout + created.stderr
+    weak = subprocess.run([*command[:6], "other@example.lv", *command[7:]], env=env, input="password123\n",
+                          capture_output=True, text=True, timeout=120)
+    assert weak.returncode != 0 and "password_too_common" in weak.stderr
+    everything = "\n".join(sqlite3.connect(db_file).iterdump())
+    assert "Tien Shan at dawn" not in everything
+
+    token = run(db_file, "token", "create", "--name", "Consulate", "--mission", "lv-it-cluster-bishkek-2026",
+                "--role", "viewer").stdout.strip().splitlines()[-1]
+    listed = run(db_file, "token", "list")
+    assert listed.returncode == 0, listed.stderr
+    line = next(line for line in listed.stdout.splitlines() if "Consulate" in line)
+    assert "viewer" in line and "active" in line and token not in listed.stdout
+    token_id = line.split("\t")[0]
+    assert run(db_file, "token", "revoke", token_id).returncode == 0
+    assert "revoked" in next(line for line in run(db_file, "token", "list").stdout.splitlines() if "Consulate" in line)
+
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{db_file}", registration_rate_limit="off",
+        allowed_hosts=["testserver.local"], secret_key="cli-test", mail_sender=False,
+    )
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        refused = await client.get("/api/missions/lv-it-cluster-bishkek-2026/registrations",
+                                   headers={"Authorization": f"Bearer {token}"})
+        assert refused.status_code == 401
+        page = await client.get("/organise/sign-in")
+        csrf = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
+        signed = await client.post("/organise/sign-in", follow_redirects=False, data={
+            "email": "ira@example.lv", "password": "Tien Shan at dawn", "next": "/organise", "_csrf_token": csrf})
+        assert signed.status_code == 303
+        home = await client.get("/organise")
+        assert "Ira Raciņa" in home.text and "Editor" in home.text

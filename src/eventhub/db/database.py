@@ -14,8 +14,9 @@ import fcntl
 import os
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Hashable, Iterable
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,9 @@ def is_unavailable(error: DBAPIError) -> bool:
 class Database:
     def __init__(self, url: str, *, lock_timeout_seconds: float = 5.0, echo: bool = False) -> None:
         self.url = url
+        # The app's clock (Services.build sets the injected one), for what the database
+        # layer stamps by itself: history entries.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.is_sqlite = url.startswith("sqlite")
         self.lock_timeout_seconds = lock_timeout_seconds
         # No pool_pre_ping: it costs a round trip per transaction. A connection that died
@@ -100,6 +104,7 @@ class Database:
         """One write transaction: committed when the block ends, rolled back on any error."""
         async with self._writers.turn(), self._translate_errors(), self._write_sessions() as session, \
                 session.begin():
+            session.info["clock"] = self.clock  # the time history entries are stamped with
             yield session
 
     @asynccontextmanager

@@ -94,7 +94,23 @@ async def managed_mission(
     if mission is None:
         raise mission_not_found(slug)
     authorize(organiser, action, mission.id)
+    act_as(db, organiser, mission.id)
     return mission
+
+
+ACTING = "eventhub.acting"
+
+
+@dataclass(frozen=True, slots=True)
+class Acting:
+    organiser: Organiser
+    mission_id: int | None
+
+
+def act_as(db: AsyncSession, organiser: Organiser, mission_id: int | None) -> None:
+    """Name who makes this transaction's writes: `db.services.history` records every
+    change that follows in the organiser's name (managed_mission does it for every service)."""
+    db.info[ACTING] = Acting(organiser, mission_id)
 
 
 def touch(mission: Mission, now: datetime) -> None:

@@ -20,6 +20,7 @@ from eventhub.db.database import Database
 from eventhub.db.models import Attendee, CheckIn, Mission, ProgrammeSession, Registration
 from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission
+from eventhub.db.services.history import record_change
 from eventhub.db.services.registrations import email_key
 from eventhub.db.services.seats import (
     LockedSession,
@@ -298,6 +299,10 @@ async def _seat(db: AsyncSession, mission: Mission, locked: LockedSession, atten
     claim = await claim_seat(db, locked, attendee.id, now)
     registration = await _live_registration(db, locked.session.id, attendee.id)
     assert registration is not None
+    # The seat is a Core insert, which the history does not see by itself.
+    await record_change(db, None, mission, subject="registration", subject_id=registration.id, change="created",
+                        session_id=locked.session.id, about_attendees=True, at=now,
+                        fields={"attendee": [None, attendee.name], "status": [None, registration.status]})
     return Listed(registration, locked.session, attendee, claim.waitlist_position, None)
 
 

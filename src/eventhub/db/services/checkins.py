@@ -15,6 +15,7 @@ from eventhub.db.database import Database
 from eventhub.db.models import CheckIn, Mission, ProgrammeSession, Registration
 from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission
+from eventhub.db.services.history import record_change
 from eventhub.db.services.attendees import Listed, listed, matches, session_not_found
 from eventhub.domain.errors import NotFound
 from eventhub.domain.programme import RegistrationStatus
@@ -79,7 +80,11 @@ class CheckIns:
                 registration_id=registration_id, session_id=session_id, checked_in_at=now,
                 checked_in_by=organiser.name if organiser else "",
             )
-            if (await db.execute(statement)).scalar_one_or_none() is not None:
+            check_in_id = (await db.execute(statement)).scalar_one_or_none()
+            if check_in_id is not None:
+                await record_change(db, organiser, mission, subject="check_in", subject_id=check_in_id,
+                                    change="checked_in", session_id=session_id, about_attendees=True, at=now,
+                                    fields={"attendee": [None, item.attendee.name]})
                 return CheckInResult(CheckInOutcome.CHECKED_IN, item, now)
             first = await db.scalar(select(CheckIn.checked_in_at).where(CheckIn.registration_id == registration_id))
             return CheckInResult(CheckInOutcome.ALREADY_CHECKED_IN, item, first)

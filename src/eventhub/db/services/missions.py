@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventhub.db.database import Database
 from eventhub.db.models import Mission, ProgrammeSession
 from eventhub.domain.permissions import Action, authorize
-from eventhub.db.services.access import Clock, Organiser, managed_mission, require_organiser, touch, visible_mission
+from eventhub.db.services.access import Clock, Organiser, act_as, managed_mission, require_organiser, touch, visible_mission
 from eventhub.db.services.registrations import mission_has_registrations
 from eventhub.db.services.sessions import rezone
 from eventhub.domain.errors import InvalidInput, StateConflict
@@ -49,13 +49,15 @@ class Missions:
             return await visible_mission(db, slug, organiser)
 
     async def create(self, fields: Mapping[str, Any], organiser: Organiser | None) -> Mission:
-        authorize(require_organiser(organiser), Action.CREATE_MISSION, None)
+        organiser = require_organiser(organiser)
+        authorize(organiser, Action.CREATE_MISSION, None)
         _check_fields(fields)
         fields = {**fields, **_languages(fields, {})}
         now = self._clock()
         async with self._database.write() as db:
             if await db.scalar(select(exists().where(Mission.slug == fields["slug"]))):
                 raise StateConflict(f"A mission {fields['slug']!r} already exists.", code="slug_taken")
+            act_as(db, organiser, None)  # the new mission's history starts with its creation
             mission = Mission(**fields, version=1, created_at=now, updated_at=now)
             db.add(mission)
         return mission

@@ -33,6 +33,7 @@ from eventhub.api.deps import DEPENDENCIES, answer_options
 from eventhub.api.exports import schedule_json, schedule_xml
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
+from eventhub.api.history import mission_history
 from eventhub.api.idempotency import IdempotencyMiddleware
 from eventhub.api.imports import import_programme
 from eventhub.api.missions import MissionController
@@ -77,11 +78,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
         await _refresh_time_zones(services)
-        sender = asyncio.create_task(services.mail_sender.run_forever()) if settings.mail_sender else None
+        senders = [
+            asyncio.create_task(sender.run_forever()) for sender in (services.mail_sender, services.link_mail_sender)
+        ] if settings.mail_sender else []
         try:
             yield
         finally:
-            if sender is not None:
+            for sender in senders:
                 sender.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sender
@@ -109,6 +112,7 @@ def create_app(
             schedule_xml,
             schedule_json,
             import_programme,
+            mission_history,
             web.pages,
             web.static,
         ],

@@ -119,8 +119,8 @@ def mail_send(loop: bool) -> None:
 
     async def send(services: Services) -> int:
         if loop:
-            await services.mail_sender.run_forever()
-        return await services.mail_sender.drain()
+            await asyncio.gather(services.mail_sender.run_forever(), services.link_mail_sender.run_forever())
+        return await services.mail_sender.drain() + await services.link_mail_sender.drain()
 
     handled = _with_services(settings, send)
     click.echo(f"handled {handled} message(s)")

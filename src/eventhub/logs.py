@@ -1,7 +1,8 @@
 """Logging for the server: access lines never carry an attendee's secret.
 
-Manage and feed tokens travel in URL paths (/manage/<token>, /feeds/<token>/...);
-the access log keeps the path shape and replaces the token.
+Manage and feed tokens travel in URL paths (/manage/<token>, /feeds/<token>/...), and
+so do organisers' invitation and reset links; the access log keeps the path shape and
+replaces the token.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from uvicorn.config import LOGGING_CONFIG
 
-_SECRET_IN_PATH = re.compile(r"(/(?:manage|feeds)/)[^/\s?\"]+")
+_SECRET_IN_PATH = re.compile(r"(/(?:manage|feeds|organise/invitations|organise/reset-password)/)[^/\s?\"]+")
 REDACTED = "[redacted]"
 
 

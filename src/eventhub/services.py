@@ -14,6 +14,9 @@ from eventhub.db.services.checkins import CheckIns
 from eventhub.db.services.deliveries import Outbox
 from eventhub.db.services.exports import ScheduleExports
 from eventhub.db.services.feeds import Feeds
+from eventhub.db.services.account_mail import LinkOutbox
+from eventhub.db.services.history import History
+from eventhub.db.services.team import TeamService
 from eventhub.db.services.idempotency import IdempotencyStore
 from eventhub.db.services.imports import Imports
 from eventhub.db.services.messages import Messages
@@ -24,6 +27,7 @@ from eventhub.db.services.registrations import Registrations
 from eventhub.db.services.sessions import Sessions, UidFactory, random_uid
 from eventhub.db.services.travel import TravelTimesService
 from eventhub.mail.compose import Composer, MailSettings
+from eventhub.mail.account_mail import LinkComposer
 from eventhub.mail.sender import MailSender
 from eventhub.mail.transport import LogTransport, SmtpTransport, Transport
 from eventhub.ratelimit import MemoryCounter, Rate, RateLimiter, RedisCounter, SignInLimits, parse_rate
@@ -56,6 +60,9 @@ class Services:
     rate_limiter: RateLimiter | None
     sign_in_limits: SignInLimits | None
     accounts: Accounts
+    history: History
+    team: TeamService
+    link_mail_sender: MailSender
 
     @classmethod
     def build(
@@ -66,6 +73,7 @@ class Services:
         new_uid: UidFactory = random_uid,
         transport: Transport | None = None,
     ) -> Services:
+        database.clock = clock
         return cls(
             settings=settings,
             database=database,
@@ -88,14 +96,22 @@ class Services:
             rate_limiter=_rate_limiter(settings),
             sign_in_limits=_sign_in_limits(settings),
             accounts=Accounts(database, clock),
+            history=History(database, clock),
+            team=TeamService(database, clock, settings.secret_key),
             outbox=(outbox := Outbox(database, clock)),
-            mail_sender=MailSender(outbox, _composer(settings), transport or _transport(settings), clock),
+            mail_sender=MailSender(outbox, _composer(settings), (transport := transport or _transport(settings)), clock),
+            link_mail_sender=MailSender(LinkOutbox(database, clock), LinkComposer(_mail_settings(settings)),  # type: ignore[arg-type]
+                                        transport, clock),
             idempotency=IdempotencyStore(database, clock, settings.secret_key),
         )
 
 
+def _mail_settings(settings: Settings) -> MailSettings:
+    return MailSettings(settings.public_base, settings.public_host, settings.sender_address, settings.secret_key)
+
+
 def _composer(settings: Settings) -> Composer:
-    return Composer(MailSettings(settings.public_base, settings.public_host, settings.sender_address, settings.secret_key))
+    return Composer(_mail_settings(settings))
 
 
 def _transport(settings: Settings) -> Transport:

@@ -252,6 +252,18 @@ class AccountLink(BigIntBase):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # The link's mail, sent like the outbox's (claimed under a lease, retried): the link's
+    # secret is derived from the server key and this random key, so it is never stored.
+    message_key: Mapped[str] = mapped_column(String(36), unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default=text("'en'"))
+    mail_status: Mapped[MailStatus] = mapped_column(
+        _enum(MailStatus, "link_mail_status"), default=MailStatus.PENDING, server_default=text("'pending'")
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class HistoryEntry(BigIntBase):

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select, update
 
 from eventhub.db.database import Database, DatabaseBusy
 from eventhub.db.models import Account, Mission, OrganiserToken
-from eventhub.db.services.access import Clock, Organiser
+from eventhub.db.services.access import Clock, Organiser, managed_mission
 from eventhub.db.services.accounts import organiser_of
 from eventhub.domain.errors import AuthenticationRequired, NotFound
 from eventhub.domain.permissions import Action, Role, authorize, lesser
@@ -43,14 +43,18 @@ class OrganiserTokens:
         self._clock = clock
 
     async def create(
-        self, name: str, mission_slug: str | None, *, role: Role | None = None, account_id: int | None = None
+        self, name: str, mission_slug: str | None, *, role: Role | None = None, account_id: int | None = None,
+        by: Organiser | None = None,
     ) -> str:
         """A new token for one mission (or all when `mission_slug` is None), with at most
-        `role` there (owner when None); returns the secret once."""
+        `role` there (owner when None); returns the secret once. `by`: the organiser who
+        makes it in the back office (an owner of the mission; the history names them)."""
         token = new_token(ORGANISER_TOKEN_PREFIX)
         async with self._database.write() as db:
             mission_id = None
-            if mission_slug is not None:
+            if by is not None and mission_slug is not None:
+                mission_id = (await managed_mission(db, mission_slug, by, action=Action.MANAGE_TOKENS)).id
+            elif mission_slug is not None:
                 mission_id = await db.scalar(select(Mission.id).where(Mission.slug == mission_slug))
                 if mission_id is None:
                     raise NotFound(f"No mission {mission_slug!r}.", code="mission_not_found")
@@ -111,10 +115,12 @@ class OrganiserTokens:
             for t, slug, account_name in rows
         ]
 
-    async def revoke(self, token_id: int, *, mission_slug: str | None = None) -> TokenInfo:
+    async def revoke(self, token_id: int, *, mission_slug: str | None = None, by: Organiser | None = None) -> TokenInfo:
         """Revoke a token (within one mission's tokens when `mission_slug` is given); it is
         refused from the next request on, on every worker. Revoking twice is harmless."""
         async with self._database.write() as db:
+            if by is not None and mission_slug is not None:
+                await managed_mission(db, mission_slug, by, action=Action.MANAGE_TOKENS)
             query = select(OrganiserToken).where(OrganiserToken.id == token_id)
             if mission_slug is not None:
                 query = query.join(Mission, Mission.id == OrganiserToken.mission_id).where(Mission.slug == mission_slug)

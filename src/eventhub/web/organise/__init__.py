@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventhub.web.organise import accounts
+from eventhub.web.organise import accounts, history, team, tokens
 
 ORGANISE_ROUTES: list[Any] = []
 ORGANISE_ROUTES.append(accounts.AccountPages)
+ORGANISE_ROUTES.append(accounts.PasswordPages)
+ORGANISE_ROUTES.append(history.HistoryPages)
+ORGANISE_ROUTES.append(team.TeamPages)
+ORGANISE_ROUTES.append(team.InvitationPages)
+ORGANISE_ROUTES.append(tokens.TokenPages)

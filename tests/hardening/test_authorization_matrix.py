@@ -20,6 +20,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from sqlalchemy import select
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
@@ -27,7 +28,10 @@ from litestar.testing import AsyncTestClient
 from eventhub.schemas import MissionCreate
 from eventhub.app import create_app
 from eventhub.db.database import Database
+from eventhub.db.models import AccountLink
 from eventhub.db.services.registrations import SignupRequest
+from eventhub.db.services.team import link_token
+from eventhub.domain.permissions import Role
 from eventhub.domain.programme import SessionKind, SpeakerRole
 from eventhub.loader import LOADER
 from eventhub.services import Services
@@ -254,6 +258,43 @@ async def mail_in_the_outbox(world: World) -> Params:
     return {"slug": SLUG, "message_id": entries[0].message.id}
 
 
+async def reset_link(world: World) -> Params:
+    """A fresh password-reset link of an account (links are single-use)."""
+    email = f"resetting{world.unique()}@example.org"
+    await world.services.accounts.create(email, "Resetting", MATRIX_PASSWORD)
+    await world.services.team.request_reset(email)
+    return {"token": await latest_link_token(world)}
+
+
+async def invitation_link(world: World) -> Params:
+    await world.services.team.invite(SLUG, f"invited{world.unique()}@example.org", Role.VIEWER, LOADER)
+    return {"token": await latest_link_token(world)}
+
+
+async def latest_link_token(world: World) -> str:
+    async with world.services.database.read() as db:
+        key = await db.scalar(select(AccountLink.message_key).order_by(AccountLink.id.desc()).limit(1))
+    assert key is not None
+    return link_token(world.services.settings.secret_key, key)
+
+
+async def team_member(world: World) -> Params:
+    """Another editor of this mission, to change or remove."""
+    account = await world.services.accounts.create(
+        f"member{world.unique()}@example.org", "Member", MATRIX_PASSWORD, mission_slug=SLUG, role=Role.EDITOR)
+    return {"slug": SLUG, "account_id": account.id}
+
+
+async def mission_token(world: World) -> Params:
+    await world.services.organiser_tokens.create(f"revocable {world.unique()}", SLUG)
+    listed = await world.services.organiser_tokens.list(mission_slug=SLUG)
+    return {"slug": SLUG, "token_id": listed[-1].id}
+
+
+WRONG_LINK = ("a made-up link", lambda _w: {"token": f"ehl_{secrets.token_urlsafe(32)}"}, 404)
+MATRIX_PASSWORD = "matrix passphrase of some length"
+
+
 def signup(world: World, _params: Params) -> dict[str, Any]:
     n = world.unique()
     return {"name": f"Signer {n}", "email": f"signer{n}@example.org", "session_ids": [world.ids["s2"]]}
@@ -311,6 +352,14 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/organise/sign-in"): lambda _w, _: {"email": "nobody@example.org", "password": "not the password", "next": "/organise"},
     ("POST", "/organise/sign-out"): None,
     ("POST", "/organise/sign-out-everywhere"): None,
+    ("POST", "/organise/forgot-password"): lambda w, _: {"email": f"someone{w.unique()}@example.org"},
+    ("POST", "/organise/reset-password/{token}"): lambda _w, _: {"password": "a brand new passphrase"},
+    ("POST", "/organise/invitations/{token}"): lambda w, _: {"name": f"Colleague {w.unique()}", "password": "a brand new passphrase"},
+    ("POST", "/organise/missions/{slug}/team/invitations"): lambda w, _: {"email": f"invited{w.unique()}@example.org", "role": "viewer"},
+    ("POST", "/organise/missions/{slug}/team/{account_id}/role"): lambda _w, _: {"role": "viewer"},
+    ("POST", "/organise/missions/{slug}/team/{account_id}/remove"): None,
+    ("POST", "/organise/missions/{slug}/tokens"): lambda w, _: {"name": f"token {w.unique()}", "role": "viewer"},
+    ("POST", "/organise/missions/{slug}/tokens/{token_id}/revoke"): None,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -446,6 +495,21 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/organise/sign-out"): Rule(everyone(303)),  # ends the caller's own session, if any
     ("POST", "/organise/sign-out-everywhere"): Rule(everyone(403)),
     ("GET", "/organise"): Rule(everyone(303)),
+    ("GET", "/organise/forgot-password"): PUBLIC,
+    ("POST", "/organise/forgot-password"): Rule(everyone(303)),  # the same answer for any address
+    ("GET", "/organise/reset-password/{token}"): Rule(everyone(200), reset_link, wrong=(WRONG_LINK,)),
+    ("POST", "/organise/reset-password/{token}"): Rule(everyone(303), reset_link, wrong=(WRONG_LINK,)),
+    ("GET", "/organise/invitations/{token}"): Rule(everyone(200), invitation_link, wrong=(WRONG_LINK,)),
+    ("POST", "/organise/invitations/{token}"): Rule(everyone(303), invitation_link, wrong=(WRONG_LINK,)),
+    ("GET", "/organise/missions/{slug}/history"): Rule(everyone(303)),
+    ("GET", "/organise/missions/{slug}/team"): Rule(everyone(303)),
+    ("POST", "/organise/missions/{slug}/team/invitations"): Rule(everyone(403)),
+    ("POST", "/organise/missions/{slug}/team/{account_id}/role"): Rule(everyone(403), team_member),
+    ("POST", "/organise/missions/{slug}/team/{account_id}/remove"): Rule(everyone(403), team_member),
+    ("GET", "/organise/missions/{slug}/tokens"): Rule(everyone(303)),
+    ("POST", "/organise/missions/{slug}/tokens"): Rule(everyone(403)),
+    ("POST", "/organise/missions/{slug}/tokens/{token_id}/revoke"): Rule(everyone(403), mission_token),
+    ("GET", "/api/missions/{slug}/history"): ORGANISER_READ,
 }
 
 
@@ -508,7 +572,7 @@ async def test_options_is_answered_for_anyone_with_every_method_of_the_path(
 ) -> None:
     methods = {m for m, p in ALL_ROUTES if p == path}
     url = path.format(slug=SLUG, venue_id=1, person_id=1, session_id=1, registration_id=1, message_id=1,
-                      feed_token=random_token(), token=random_token())
+                      feed_token=random_token(), token=random_token(), account_id=1, token_id=1)
     for headers in ({}, {"Authorization": f"Bearer {random_token()}"}):
         response = await matrix_client.options(url, headers=headers)
         assert response.status_code == 204, response.text
@@ -584,3 +648,111 @@ def test_every_walked_route_has_a_rule() -> None:
 def test_every_write_route_has_a_valid_body() -> None:
     writes = {route for route in WALKED if route[0] in WRITE_METHODS}
     assert writes == set(BODIES), f"missing: {sorted(writes - set(BODIES))}, stale: {sorted(set(BODIES) - writes)}"
+
+
+# --- the back office, signed in ---------------------------------------------------------------
+# Every /organise route again, with browser sessions: signed out, a viewer, an editor and an
+# owner of this mission, an owner of another mission, and an organiser of all missions.
+
+SIGNED_OUT, VIEWER, EDITOR = "signed out", "viewer", "editor"
+OTHERS_OWNER, OWNER, ALL_ACCOUNT = "owner of another mission", "owner", "account for all missions"
+ACCOUNT_IDENTITIES = [SIGNED_OUT, VIEWER, EDITOR, OTHERS_OWNER, OWNER, ALL_ACCOUNT]
+ORGANISE_CALLS = [route for route in CALLS if route[1].startswith("/organise")]
+
+
+def signed_in_all(success: int, *, signed_out: int) -> dict[str, int]:
+    return {**dict.fromkeys(ACCOUNT_IDENTITIES, success), SIGNED_OUT: signed_out}
+
+
+def office_read() -> dict[str, int]:
+    """A page of the mission: every member reads it; a stranger to it is 403, the signed-out
+    are sent to sign in."""
+    return {**signed_in_all(200, signed_out=303), OTHERS_OWNER: 403}
+
+
+def owners_write(success: int) -> dict[str, int]:
+    return {**dict.fromkeys(ACCOUNT_IDENTITIES, 403), OWNER: success, ALL_ACCOUNT: success}
+
+
+def editors_write(success: int) -> dict[str, int]:
+    return {**owners_write(success), EDITOR: success}
+
+
+ACCOUNT_RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/organise/sign-in"): Rule(signed_in_all(303, signed_out=200)),  # signed in: on to the office
+    ("POST", "/organise/sign-in"): Rule(dict.fromkeys(ACCOUNT_IDENTITIES, 401)),  # a wrong password
+    ("POST", "/organise/sign-out"): Rule(dict.fromkeys(ACCOUNT_IDENTITIES, 303)),
+    ("POST", "/organise/sign-out-everywhere"): Rule(signed_in_all(303, signed_out=403)),
+    ("GET", "/organise"): Rule(signed_in_all(200, signed_out=303)),
+    ("GET", "/organise/forgot-password"): Rule(dict.fromkeys(ACCOUNT_IDENTITIES, 200)),
+    ("POST", "/organise/forgot-password"): Rule(dict.fromkeys(ACCOUNT_IDENTITIES, 303)),
+    ("GET", "/organise/reset-password/{token}"): Rule(dict.fromkeys(ACCOUNT_IDENTITIES, 200), reset_link),
+    ("POST", "/organise/reset-password/{token}"): Rule(dict.fromkeys(ACCOUNT_IDENTITIES, 303), reset_link),
+    ("GET", "/organise/invitations/{token}"): Rule(dict.fromkeys(ACCOUNT_IDENTITIES, 200), invitation_link),
+    ("POST", "/organise/invitations/{token}"): Rule(dict.fromkeys(ACCOUNT_IDENTITIES, 303), invitation_link),
+    ("GET", "/organise/missions/{slug}/history"): Rule(office_read()),
+    ("GET", "/organise/missions/{slug}/team"): Rule(office_read()),
+    ("POST", "/organise/missions/{slug}/team/invitations"): Rule(owners_write(303)),
+    ("POST", "/organise/missions/{slug}/team/{account_id}/role"): Rule(owners_write(303), team_member),
+    ("POST", "/organise/missions/{slug}/team/{account_id}/remove"): Rule(owners_write(303), team_member),
+    ("GET", "/organise/missions/{slug}/tokens"): Rule(office_read()),
+    ("POST", "/organise/missions/{slug}/tokens"): Rule(owners_write(201)),
+    ("POST", "/organise/missions/{slug}/tokens/{token_id}/revoke"): Rule(owners_write(303), mission_token),
+}
+
+
+async def account_sessions(world: World) -> dict[str, str | None]:
+    """A browser session (the cookie's value) for each kind of account, made once per world."""
+    if "sessions" not in world.ids:
+        services, sessions = world.services, {SIGNED_OUT: None}
+        for identity, mission, role in ((VIEWER, SLUG, Role.VIEWER), (EDITOR, SLUG, Role.EDITOR),
+                                        (OTHERS_OWNER, OTHER_SLUG, Role.OWNER), (OWNER, SLUG, Role.OWNER)):
+            account = await services.accounts.create(f"{role}{world.unique()}@example.org", identity, MATRIX_PASSWORD,
+                                                     mission_slug=mission, role=role)
+            sessions[identity] = (await services.accounts.start_session(account.id)).session_secret
+        everywhere = await services.accounts.create(f"all{world.unique()}@example.org", ALL_ACCOUNT, MATRIX_PASSWORD,
+                                                    all_missions=True)
+        sessions[ALL_ACCOUNT] = (await services.accounts.start_session(everywhere.id)).session_secret
+        world.ids["sessions"] = sessions
+    return world.ids["sessions"]
+
+
+async def call_signed_in(world: World, method: str, path: str, params: Params, identity: str) -> int:
+    client = world.client
+    client.cookies.clear()
+    session = (await account_sessions(world))[identity]
+    headers = {"Accept": "text/html"}
+    cookies = [f"eventhub_session={session}"] if session else []
+    body_for = BODIES.get((method, path))
+    body = body_for(world, params) if body_for else None
+    if method == "POST":
+        csrf = await csrf_headers(world)
+        cookies.append(csrf.pop("Cookie"))
+        headers.update(csrf)
+    if cookies:
+        headers["Cookie"] = "; ".join(cookies)
+    response = await client.request(method, path.format(**params), data=body, headers=headers, follow_redirects=False)
+    return response.status_code
+
+
+@pytest.mark.parametrize("route", ORGANISE_CALLS, ids=route_id)
+async def test_every_back_office_route_answers_each_kind_of_account_as_its_role_allows(
+    world: World, route: tuple[str, str]
+) -> None:
+    method, path = route
+    rule = ACCOUNT_RULES.get(route)
+    assert rule is not None, f"{method} {path} is a new back-office route: say in ACCOUNT_RULES who may call it"
+    failures = []
+    for identity in ACCOUNT_IDENTITIES:
+        params = await rule.target(world)
+        status = await call_signed_in(world, method, path, params, identity)
+        if status != rule.expect[identity]:
+            failures.append(f"{identity}: {status}, expected {rule.expect[identity]}")
+    assert not failures, f"{method} {path}:\n  " + "\n  ".join(failures)
+
+
+def test_every_back_office_route_has_an_account_rule() -> None:
+    routes = set(ORGANISE_CALLS)
+    assert routes == set(ACCOUNT_RULES), (
+        f"without a rule: {sorted(routes - set(ACCOUNT_RULES))}, stale: {sorted(set(ACCOUNT_RULES) - routes)}"
+    )

@@ -66,6 +66,12 @@ class Server:
     base: str
     slug: str
     log: Path
+    env: dict[str, str] = field(default_factory=dict)  # the server's environment, for CLI commands on its database
+
+    def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        """`eventhub ARGS` on the server's database, as its operator would run it."""
+        return subprocess.run([sys.executable, "-m", "eventhub", *args], env=self.env, input=stdin,
+                              capture_output=True, text=True, timeout=120, cwd=self.log.parent)
 
     def api(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         request = urllib.request.Request(
@@ -78,7 +84,7 @@ class Server:
             return error.code, json.loads(error.read() or b"{}")
 
 
-def run_server(workdir: Path) -> Iterator[Server]:
+def run_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTHUB_")}
     env.update(
@@ -89,6 +95,7 @@ def run_server(workdir: Path) -> Iterator[Server]:
             "EVENTHUB_REGISTRATION_RATE_LIMIT": "off",
             "EVENTHUB_MAIL_SENDER": "0",
             "EVENTHUB_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **(extra_env or {}),
         }
     )
     command = [sys.executable, "-m", "eventhub"]
@@ -115,7 +122,7 @@ def run_server(workdir: Path) -> Iterator[Server]:
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_until_healthy(base, process, log)
-        yield Server(base, slug, log)
+        yield Server(base, slug, log, env)
     finally:
         process.terminate()
         try:

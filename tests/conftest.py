@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 
@@ -25,6 +26,14 @@ POSTGRES_URL = os.environ.get("EVENTHUB_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("EVENTHUB_REQUIRE_POSTGRES") == "1"
 PUBLIC_URL = "https://events.example.org"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+# Randomised tests must pass on every run, not most runs: Hypothesis draws the same examples
+# each time (derandomize) and keeps no example database between runs, so a fresh clone and
+# the tenth run see the same cases; a failure prints the blob that reproduces it.
+# `HYPOTHESIS_PROFILE=explore` draws fresh examples for a deliberate search.
+hypothesis_settings.register_profile("eventhub", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "eventhub"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from litestar import Litestar
+from litestar.types import Receive, Scope, Send
 from sqlalchemy.exc import DBAPIError
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
@@ -29,7 +30,7 @@ from litestar.openapi.spec import (
 )
 
 from eventhub import __version__
-from eventhub.api.deps import DEPENDENCIES, answer_options
+from eventhub.api.deps import DEPENDENCIES, before_request
 from eventhub.api.exports import schedule_json, schedule_xml
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
@@ -45,8 +46,11 @@ from eventhub.api.sessions import ProgrammeController, SessionController
 from eventhub.db.database import Database, DatabaseBusy, DatabaseUnavailable
 from eventhub.db.services.timezones import refresh_utc_index
 from eventhub.db.services.access import Clock
+from eventhub.domain.idempotency import KEY_PATTERN
 from eventhub.db.services.sessions import UidFactory, random_uid
-from eventhub.hardening import MAX_BODY_BYTES, api_headers, cors, trusted_hosts
+from eventhub.errors import send_problem
+from eventhub.hardening import MAX_BODY_BYTES, RequestEdge, api_headers, cors, request_edge
+from eventhub.logs import install_redaction
 from eventhub.mail.transport import Transport
 from eventhub.present import Presenter
 from eventhub import schemas as schemas_module
@@ -70,6 +74,7 @@ def create_app(
     transport: Transport | None = None,
 ) -> Litestar:
     """The application; tests inject the clock, calendar UIDs (golden files) and mail transport."""
+    install_redaction()
     settings = settings or Settings()
     database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
     services = Services.build(settings, database, clock, new_uid, transport)
@@ -94,7 +99,7 @@ def create_app(
                 await services.sign_in_limits.close()
             await database.dispose()
 
-    return Litestar(
+    app = EventhubApp(
         route_handlers=[
             health,
             MissionController,
@@ -117,12 +122,12 @@ def create_app(
             web.static,
         ],
         dependencies=DEPENDENCIES,
-        before_request=answer_options,
+        before_request=before_request,
         # The API's problem+json handlers; a browser asking for an unknown page gets a page.
         exception_handlers=web.exception_handlers,
         template_config=web.templates,
         before_send=[web.before_send, api_headers],
-        middleware=[trusted_hosts(settings), *web.middleware, IdempotencyMiddleware()],
+        middleware=[*web.middleware, IdempotencyMiddleware()],
         cors_config=cors(settings),
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
@@ -140,6 +145,23 @@ def create_app(
         on_startup=[_complete_openapi],
         debug=settings.debug,
     )
+    app.edge = request_edge(settings)
+    return app
+
+
+class EventhubApp(Litestar):
+    """Litestar with the request-shape checks (eventhub.hardening.RequestEdge) in front of
+    its routing, so that they hold for every path and nothing reads a malformed Host first."""
+
+    edge: RequestEdge | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and self.edge is not None:
+            refused = self.edge.refusal(scope)
+            if refused is not None:
+                await send_problem(send, *refused)
+                return
+        await super().__call__(scope, receive, send)
 
 
 async def _refresh_time_zones(services: Services) -> None:
@@ -177,7 +199,7 @@ IDEMPOTENCY_KEY_PARAMETER = Parameter(
     name="Idempotency-Key",
     param_in=ParamType.HEADER,
     required=False,
-    schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$"),
+    schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=255, pattern=KEY_PATTERN),
     description="Makes a retried POST safe: the first answer is replayed for 24 hours.",
 )
 

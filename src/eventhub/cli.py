@@ -22,7 +22,7 @@ from eventhub.domain.errors import DomainError
 from eventhub.domain.permissions import Role
 from eventhub.domain.time import next_monday
 from eventhub.loader import load_mission, read_mission_file
-from eventhub.logs import uvicorn_log_config
+from eventhub.logs import install_redaction, uvicorn_log_config
 from eventhub.services import Services
 from eventhub.settings import Settings
 from eventhub.urls import Urls
@@ -54,6 +54,7 @@ def _with_services(settings: Settings, work: Callable[[Services], Awaitable[T]])
 @click.group()
 def main() -> None:
     """eventhub: mission programmes, registrations and calendar feeds."""
+    install_redaction()
 
 
 @main.command()

@@ -9,13 +9,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Send
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from eventhub.db.database import DatabaseBusy, DatabaseUnavailable
 from eventhub.ratelimit import RateLimited
+from eventhub.schemas import explain
 from eventhub.domain.errors import (
     AuthenticationRequired,
     DomainError,
@@ -49,6 +52,7 @@ _HTTP_CODES = {
     409: "conflict",
     413: "request_too_large",
     415: "unsupported_media_type",
+    431: "headers_too_large",
     422: "validation_error",
     429: "rate_limited",
     503: "service_unavailable",
@@ -63,11 +67,31 @@ _TITLES = {
     409: "Conflict",
     413: "Request too large",
     415: "Unsupported media type",
+    431: "Request headers too large",
     422: "Invalid input",
     429: "Too many requests",
     500: "Internal server error",
     503: "Service unavailable",
 }
+
+
+def problem_body(status: int, code: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "code": code,
+        "detail": detail,
+        **extra,
+    }
+
+
+async def send_problem(send: Send, status: int, code: str, detail: str) -> None:
+    """A problem answered at the ASGI level, for requests refused before routing."""
+    body = msgspec.json.encode(problem_body(status, code, detail))
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def problem(
@@ -79,35 +103,26 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + code,
-        "title": _TITLES.get(status, "Error"),
-        "status": status,
-        "code": code,
-        "detail": detail,
-    }
-    if instance:
-        body["instance"] = instance
-    body.update(extra)
+    body = problem_body(status, code, detail, **({"instance": instance} if instance else {}), **extra)
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
     status = next(code for kind, code in _DOMAIN_STATUS.items() if isinstance(exc, kind))
     headers = {"WWW-Authenticate": 'Bearer realm="eventhub"'} if status == 401 else None
-    return problem(status, exc.code, exc.detail, instance=request.url.path, headers=headers, **exc.extra)
+    return problem(status, exc.code, exc.detail, instance=request.scope["path"], headers=headers, **exc.extra)
 
 
 def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     errors = [
-        {"field": _field_name(item), "message": str(item.get("message", ""))}
+        {"field": _field_name(item), "message": explain(str(item.get("message", "")))}
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]
-    detail = exc.detail if exc.detail and exc.detail != "Bad Request" else "The request is not valid."
+    detail = explain(exc.detail) if exc.detail and exc.detail != "Bad Request" else "The request is not valid."
     if _is_malformed_json(detail):
         return _malformed_json(request)
-    return problem(422, "validation_error", detail, instance=request.url.path, errors=errors)
+    return problem(422, "validation_error", detail, instance=request.scope["path"], errors=errors)
 
 
 def _is_malformed_json(detail: str) -> bool:
@@ -115,7 +130,7 @@ def _is_malformed_json(detail: str) -> bool:
 
 
 def _malformed_json(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-    return problem(400, "malformed_json", "The request body is not valid JSON.", instance=request.url.path)
+    return problem(400, "malformed_json", "The request body is not valid JSON.", instance=request.scope["path"])
 
 
 def _field_name(item: dict[str, Any]) -> str:
@@ -132,28 +147,28 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     code = getattr(exc, "problem_code", None) or _HTTP_CODES.get(status, "http_error")
     detail = exc.detail or _TITLES.get(status, "Error")
     headers = dict(exc.headers or {})
-    return problem(status, code, detail, instance=request.url.path, headers=headers or None)
+    return problem(status, code, detail, instance=request.scope["path"], headers=headers or None)
 
 
 def _busy(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     code = "database_busy" if isinstance(exc, DatabaseBusy) else "database_unavailable"
     return problem(
-        503, code, str(exc), instance=request.url.path, headers={"Retry-After": RETRY_AFTER_SECONDS}
+        503, code, str(exc), instance=request.scope["path"], headers={"Retry-After": RETRY_AFTER_SECONDS}
     )
 
 
 def _rate_limited(request: Request[Any, Any, Any], exc: RateLimited) -> Response[dict[str, Any]]:
     return problem(
-        429, "rate_limited", str(exc), instance=request.url.path, headers={"Retry-After": str(exc.retry_after)}
+        429, "rate_limited", str(exc), instance=request.scope["path"], headers={"Retry-After": str(exc.retry_after)}
     )
 
 
 def _integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
     # The services check rules first; reaching here means a concurrent change won the race.
-    logger.info("integrity error on %s: %s", request.url.path, type(exc.orig).__name__)
+    logger.info("integrity error on %s: %s", request.scope["path"], type(exc.orig).__name__)
     return problem(
         409, "conflicting_change", "The change clashes with data saved at the same time; reload and retry.",
-        instance=request.url.path,
+        instance=request.scope["path"],
     )
 
 
@@ -165,18 +180,18 @@ def _out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[d
         state = str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
         if not state.startswith("22"):
             return _server_error(request, exc)
-    logger.info("value out of range on %s: %s", request.url.path, type(exc).__name__)
+    logger.info("value out of range on %s: %s", request.scope["path"], type(exc).__name__)
     return problem(
         422, "value_out_of_range", "A value in the request is out of the range this service stores.",
-        instance=request.url.path,
+        instance=request.scope["path"],
     )
 
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    logger.exception("unhandled error on %s %s", request.method, request.scope["path"], exc_info=exc)
     return problem(
         HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.",
-        instance=request.url.path,
+        instance=request.scope["path"],
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from eventhub.schemas import (
+    Input,
     LanguageTag,
     LongText,
     Minutes,
@@ -29,10 +30,6 @@ from eventhub.services import Services
 LOADER = Organiser(name="loader", all_missions=True)
 
 
-class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    pass
-
-
 # The file's records are the API's request bodies, plus a `key` that other records refer to.
 class FileMission(MissionCreate, kw_only=True):
     status: MissionStatus = MissionStatus.PUBLISHED
@@ -46,18 +43,18 @@ class FilePerson(PersonCreate, kw_only=True):
     key: str
 
 
-class FileTravel(_Strict, kw_only=True):
+class FileTravel(Input, kw_only=True):
     from_: str = msgspec.field(name="from")
     to: str
     minutes: Minutes
 
 
-class FileSpeaker(_Strict, kw_only=True):
+class FileSpeaker(Input, kw_only=True):
     person: str
     role: SpeakerRole = SpeakerRole.SPEAKER
 
 
-class FileSession(_Strict, kw_only=True):
+class FileSession(Input, kw_only=True):
     title: Title
     kind: SessionKind
     description: LongText = ""
@@ -75,7 +72,7 @@ class FileSession(_Strict, kw_only=True):
     translations: SessionTranslations | None = None
 
 
-class MissionFile(_Strict, kw_only=True):
+class MissionFile(Input, kw_only=True):
     mission: FileMission
     venues: list[FileVenue] = []
     people: list[FilePerson] = []

@@ -19,7 +19,84 @@ from eventhub.domain.programme import (
 )
 
 
+# --- input rules (SPEC "Input rules") -------------------------------------------------------------
+# Text is checked where it enters, once, for the API, the pages' forms and `eventhub load` alike:
+# each kind of field is an Annotated type whose pattern the OpenAPI document shows. Character
+# classes are spelled out rather than `\s`, which means different characters to Python (the
+# validation) and to JSON Schema's ECMA regexes (the document). The validation anchors with `\Z`
+# (a full match: Python's `$` also matches before a final newline), the document with `$`, which
+# JSON Schema reads as the end of the string.
+
+# Control characters mail headers and calendars cannot carry; multi-line text keeps tab and breaks.
+CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+BREAKS = r"\t\n\r\u2028\u2029"
+# What trimming takes off both ends (str.strip() would also leave U+FEFF and take other marks).
+SPACES = " \t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_SPACE_CLASS = r" \t\n\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+_YEAR = r"(?:20[0-9]{2}|2100)"
+
+
+RULES: dict[str, str] = {}
+"""What each pattern means, for the problem's message (msgspec names the regex itself)."""
+
+
+def _pattern(body: str, rule: str, **meta: Any) -> Any:
+    """A string type whose whole value matches `body` (the same rule in code and document)."""
+    extra_schema = dict(meta.pop("extra_json_schema", {}))
+    extra_schema["extra"] = {**extra_schema.get("extra", {}), "pattern": f"^{body}$"}
+    extra_schema.setdefault("description", rule)
+    RULES[f"^{body}\\Z"] = rule
+    return Annotated[str, Meta(pattern=f"^{body}\\Z", extra_json_schema=extra_schema, **meta)]
+
+
+def explain(message: str) -> str:
+    """A validation message with the regex it names replaced by the rule in words."""
+    for pattern, rule in RULES.items():
+        message = message.replace(f"`str` matching regex {pattern!r}", rule)
+    return message
+
+
+def single_line(max_length: int, *, required: bool = False, **meta: Any) -> Any:
+    """Names, titles, organisations: no control characters, no line breaks; `required`: not
+    blank once trimmed."""
+    char = f"[^{CONTROL}{BREAKS}]"
+    if required:
+        rule = "one line of text, not blank, without line breaks or control characters"
+        return _pattern(f"{char}*[^{CONTROL}{BREAKS}{_SPACE_CLASS}]{char}*", rule, min_length=1, max_length=max_length, **meta)
+    return _pattern(f"{char}*", "one line of text without line breaks or control characters", max_length=max_length, **meta)
+
+
+def multi_line(max_length: int, *, required: bool = False, **meta: Any) -> Any:
+    """Descriptions, summaries, messages: line breaks and tabs, no other control characters."""
+    char = f"[^{CONTROL}]"
+    if required:
+        rule = "text, not blank, without control characters (line breaks and tabs are fine)"
+        return _pattern(f"{char}*[^{CONTROL}{_SPACE_CLASS}]{char}*", rule, min_length=1, max_length=max_length, **meta)
+    return _pattern(f"{char}*", "text without control characters (line breaks and tabs are fine)", max_length=max_length, **meta)
+
+
+# A single mailbox (no list, no display name, no quoted or non-ASCII local part, which mail
+# without SMTPUTF8 cannot carry). Internationalised domains are written in their ASCII
+# (`xn--`) form; the Unicode form is refused, so that what is stored is what is sent.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
+
+
 class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    def __post_init__(self) -> None:
+        # Strings are stored trimmed, with one kind of line break; dates within the range
+        # feeds and mail can carry (the document says so with a pattern on each date).
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                if any("\ud800" <= c <= "\udfff" for c in value):
+                    raise ValueError(f"`{name}` contains a lone surrogate, which is not text")
+                setattr(self, name, value.replace("\r\n", "\n").replace("\r", "\n").strip(SPACES))
+            elif isinstance(value, date) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+                raise ValueError(f"`{name}` must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
+
     def set_fields(self) -> dict[str, Any]:
         """The fields the client actually sent (PATCH semantics), nested objects as plain
         dicts (translations: {"ru": {"title": ...}})."""
@@ -31,17 +108,19 @@ class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=80)]
-Title = Annotated[str, Meta(min_length=1, max_length=200)]
-Name = Annotated[str, Meta(min_length=1, max_length=200)]
-ShortText = Annotated[str, Meta(max_length=200)]
-LongText = Annotated[str, Meta(max_length=20_000)]
+Title = single_line(200, required=True)
+Name = single_line(200, required=True)
+ShortText = single_line(200)
+LongText = multi_line(20_000)
 CountryCode = Annotated[str, Meta(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["KG"])]
 ZoneName = Annotated[str, Meta(min_length=1, max_length=64, description="IANA time zone", examples=["Asia/Bishkek"])]
-# Neither spaces nor control characters. Spelled out rather than `\s`, which means different
-# characters to Python (the validation) and to JSON Schema's ECMA regexes (the document).
-_VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\ufeff"
-Email = Annotated[str, Meta(pattern=rf"^{_VISIBLE}@]+@{_VISIBLE}@]+\.{_VISIBLE}@]+$", max_length=254)]
-Url = Annotated[str, Meta(pattern=rf"^https?://{_VISIBLE}]+$", max_length=500)]
+Email = _pattern(
+    EMAIL_PATTERN,
+    "one e-mail address such as ira@example.lv (no name, no list; a non-ASCII domain in its xn-- form)",
+    max_length=254,
+    extra_json_schema={"examples": ["ira@example.lv"]},
+)
+Url = _pattern(rf"https?://[^{_SPACE_CLASS}{CONTROL}]+", "an http(s) URL without spaces", max_length=500)
 LanguageTag = Annotated[str, Meta(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35, examples=["en"])]
 # Litestar 2 leaves two kinds of constraint out of the OpenAPI document: a bound of 0 on an
 # optional field, and the constraints of a list's items. Its msgspec plugin copies the
@@ -52,11 +131,17 @@ Longitude = Annotated[float, Meta(ge=-180, le=180)]
 Minutes = Annotated[int, Meta(ge=0, le=24 * 60)]
 MAX_ID = 2**53 - 1  # the largest integer every JSON client keeps exactly; ids are 64-bit in the database
 Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
+# A calendar date in the years feeds can carry (Input.__post_init__ checks the same).
+Day = Annotated[
+    date, Meta(extra_json_schema={"extra": {"pattern": f"^{_YEAR}-"}, "examples": ["2026-12-07"]})
+]
 LocalDateTime = Annotated[
     str,
     Meta(
         max_length=40,
-        description="Wall-clock time in the session's zone (2026-12-08T10:00), or with an offset to convert",
+        pattern=f"^{_YEAR}-",
+        description="Wall-clock time in the session's zone (2026-12-08T10:00), or with an offset to convert;"
+        f" years {EARLIEST_YEAR} to {LATEST_YEAR}",
         examples=["2026-12-08T10:00"],
     ),
 ]
@@ -122,8 +207,8 @@ class MissionCreate(Input, kw_only=True):
     host_city: ShortText = ""
     host_country: CountryCode
     timezone: ZoneName
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     organiser_name: ShortText = ""
     contact_email: Email | None = None
     funding_note: LongText = ""
@@ -139,8 +224,8 @@ class MissionUpdate(Input, kw_only=True):
     host_city: ShortText | UnsetType = UNSET
     host_country: CountryCode | UnsetType = UNSET
     timezone: ZoneName | UnsetType = UNSET
-    starts_on: date | UnsetType = UNSET
-    ends_on: date | UnsetType = UNSET
+    starts_on: Day | UnsetType = UNSET
+    ends_on: Day | UnsetType = UNSET
     organiser_name: ShortText | UnsetType = UNSET
     contact_email: Email | UnsetType = UNSET
     funding_note: LongText | UnsetType = UNSET
@@ -168,8 +253,8 @@ class MissionOut(msgspec.Struct, kw_only=True):
     host_city: str
     host_country: str
     timezone: str
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     organiser_name: str
     contact_email: str
     funding_note: str
@@ -338,7 +423,7 @@ class SessionOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
-ReasonText = Annotated[str, Meta(max_length=2_000)]
+ReasonText = multi_line(2_000)
 
 
 class SessionCancel(Input, kw_only=True):
@@ -378,7 +463,7 @@ class ChangeSummaryOut(msgspec.Struct, kw_only=True):
 
 class CloneIn(Input, kw_only=True):
     slug: Slug
-    starts_on: date
+    starts_on: Day
 
 
 # --- travel and conflicts -----------------------------------------------------------------------
@@ -574,10 +659,10 @@ class OutboxReportOut(msgspec.Struct, kw_only=True):
 
 # --- organisers' changes by hand, check-in, messages ----------------------------------------------
 
-# One line of text without control characters: a subject becomes a mail header.
-_ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
-Subject = Annotated[str, Meta(min_length=1, max_length=200, pattern=_ONE_LINE)]
-MessageBody = Annotated[str, Meta(min_length=1, max_length=20_000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
+# A subject becomes a mail header: one line. Blank ones are the domain's `subject_blank` and
+# `body_blank` (eventhub.domain.mail.check_message), which pages show next to the field.
+Subject = single_line(200, min_length=1)
+MessageBody = multi_line(20_000, min_length=1)
 CheckInCode = Annotated[str, Meta(min_length=1, max_length=64, examples=["42-K7QXM2PA"])]
 
 

@@ -13,6 +13,7 @@ from litestar.params import PathParameter, QueryParameter
 from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from eventhub.hardening import check_json_body
 from eventhub.present import Presenter
 from eventhub.schemas import MAX_ID, ConflictProblem, InterfaceLanguage, Problem
 from eventhub.db.services.access import Organiser
@@ -90,8 +91,14 @@ Lang = Annotated[
 ]
 
 
+async def before_request(request: Request[Any, Any, Any]) -> Response[None] | None:
+    """The app's before_request hook (after guards, before the body is parsed)."""
+    await check_json_body(request)
+    return await answer_options(request)
+
+
 async def answer_options(request: Request[Any, Any, Any]) -> Response[None] | None:
-    """before_request hook: answer OPTIONS with every method of the path.
+    """Answer OPTIONS with every method of the path.
 
     Litestar 2's automatic OPTIONS handler lists only the methods of the handlers that were
     registered with the first of them (litestar#4169, fixed in 3.0), so a controller with

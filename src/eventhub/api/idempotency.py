@@ -16,8 +16,8 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from eventhub.db.services.idempotency import StoredResponse
-from eventhub.domain.idempotency import Decision, is_valid_key, should_remember
-from eventhub.hardening import MAX_BODY_BYTES
+from eventhub.domain.idempotency import Decision, is_valid_key, normalized_key, should_remember
+from eventhub.hardening import read_body, replay
 
 HEADER = "idempotency-key"
 _REPLAYED_HEADERS = ("content-type", "location", "retry-after", "etag")
@@ -40,8 +40,8 @@ class IdempotencyMiddleware(ASGIMiddleware):
             return
         if not is_valid_key(key):
             raise IdempotencyProblem(400, "invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters.")
-        key = key.strip('"')
-        body = await _read_body(receive)
+        key = normalized_key(key)
+        body = await read_body(receive)
         client = _client_identity(scope, headers)
         fingerprint = hashlib.sha256(b"\n".join([scope["path"].encode(), scope.get("query_string", b""), body])).hexdigest()
         store = scope["litestar_app"].state.services.idempotency
@@ -66,7 +66,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
             await send(message)
 
         try:
-            await next_app(scope, _replay(body, receive), capture)
+            await next_app(scope, replay(body, receive), capture)
         except BaseException:
             await store.release(client, key)
             raise
@@ -81,36 +81,6 @@ def _client_identity(scope: Scope, headers: Headers) -> str:
     """Keys are per client: the bearer token if any (hashed), else the address."""
     credential = headers.get("authorization") or f"address:{(scope.get('client') or ('unknown', 0))[0]}"
     return hashlib.sha256(credential.encode("utf-8")).hexdigest()
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise ClientException(detail="The request body is too large.", status_code=413)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replayed  # type: ignore[return-value]
 
 
 async def _send_stored(send: Send, response: StoredResponse) -> None:

@@ -13,7 +13,10 @@ from enum import StrEnum
 
 RETENTION = timedelta(hours=24)
 IN_FLIGHT_LEASE = timedelta(seconds=60)  # a request that died mid-way frees its key after this
-_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as a structured-field string carries
+# Visible ASCII, as a structured-field string carries. The OpenAPI document spells the same
+# rule as KEY_PATTERN; the check is a full match (Python's `$` would also take a final newline).
+KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
+_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
 
 class Decision(StrEnum):
@@ -32,7 +35,15 @@ class PriorUse:
 
 
 def is_valid_key(key: str) -> bool:
-    return bool(_KEY.fullmatch(key.strip('"')))
+    return _KEY.fullmatch(key) is not None
+
+
+def normalized_key(key: str) -> str:
+    """The key a client means: `"abc"` (the draft's structured-field string) and `abc` are one
+    key. Quotes alone (`"`, `""`) are a key of their own, as the pattern allows them."""
+    if len(key) > 2 and key[0] == key[-1] == '"':
+        return key[1:-1]
+    return key
 
 
 def decide(prior: PriorUse | None, fingerprint: str, now: datetime) -> Decision:

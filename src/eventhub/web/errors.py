@@ -96,7 +96,7 @@ def render_error(
 
 def page_for(request: Request[Any, Any, Any], exc: Exception) -> tuple[ErrorPage, dict[str, str] | None]:
     if isinstance(exc, NotFound):
-        manage = request.url.path.startswith("/manage/") or exc.code == "attendee_not_found"
+        manage = request.scope["path"].startswith("/manage/") or exc.code == "attendee_not_found"
         return (_BAD_MANAGE_LINK if manage else _NOT_FOUND), None
     if isinstance(exc, DomainError):
         status, title = next(v for k, v in _DOMAIN_STATUS.items() if isinstance(exc, k))
@@ -113,7 +113,7 @@ def page_for(request: Request[Any, Any, Any], exc: Exception) -> tuple[ErrorPage
         if exc.status_code == 404:
             return _NOT_FOUND, None
         return ErrorPage(exc.status_code, _CANNOT_ANSWER, exc.detail), None
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    logger.exception("unhandled error on %s %s", request.method, request.scope["path"], exc_info=exc)
     return _BROKEN, None
 
 
@@ -128,7 +128,7 @@ def page_handlers(api_handlers: dict[type[Exception] | int, Any]) -> dict[type[E
 
 
 def wants_page(request: Request[Any, Any, Any]) -> bool:
-    path = request.url.path
+    path = request.scope["path"]
     if path.startswith(("/api/", "/schema", "/feeds/", "/health")) or path == "/api" or path.endswith(".ics"):
         return False
     return (

@@ -56,16 +56,20 @@ def validate(form: RegistrationForm, session_id: int) -> tuple[SignupRequest | N
     errors: dict[str, str] = {}
     if not values["name"]:
         errors["name"] = _("Enter your name.")
-    elif not _fits(values["name"], Name):
+    elif len(values["name"]) > NAME_MAX:
         errors["name"] = _("Your name can be at most %(max)s characters long.", max=NAME_MAX)
+    elif not _fits(values["name"], Name):
+        errors["name"] = _("Write your name on one line, without control characters.")
     if not values["email"]:
         errors["email"] = _("Enter your e-mail address.")
     elif len(values["email"]) > EMAIL_MAX:
         errors["email"] = _("An e-mail address can be at most %(max)s characters long.", max=EMAIL_MAX)
     elif not _fits(values["email"], Email):
         errors["email"] = _("Enter an e-mail address in the form name@example.org.")
-    if not _fits(values["organisation"], ShortText):
+    if len(values["organisation"]) > ORGANISATION_MAX:
         errors["organisation"] = _("The organisation can be at most %(max)s characters long.", max=ORGANISATION_MAX)
+    elif not _fits(values["organisation"], ShortText):
+        errors["organisation"] = _("Write the organisation on one line, without control characters.")
     state = FormState(values, errors)
     if errors:
         return None, state

@@ -5,10 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from typing import Any
+
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
+from litestar.handlers import BaseRouteHandler
 from litestar.types import Message, Scope
 
+from eventhub.domain.errors import NotFound
+from eventhub.schemas import MAX_ID
 from eventhub.settings import Settings
 
 CSRF_COOKIE = "eventhub_csrf"
@@ -66,3 +72,11 @@ async def page_headers(message: Message, scope: Scope) -> None:
         headers["Cache-Control"] = "no-store"
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Robots-Tag"] = "noindex, nofollow"
+
+
+def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+    """Guard on every page route: an id in the path that no row can have (beyond the API's
+    bound, which the database's 64 bits hold) is the page's 404, never a driver error."""
+    for value in connection.path_params.values():
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+            raise NotFound("No such page.")

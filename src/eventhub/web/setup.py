@@ -32,7 +32,7 @@ from eventhub.web.language import LanguageMiddleware, LanguageSwitch, Languages,
 from eventhub.web.organise import ORGANISE_ROUTES
 from eventhub.web.organise.guard import SignInRequired, signed_in, to_sign_in
 from eventhub.web.pages import ManagePages, ProgrammePages, RegistrationPages, SessionPages
-from eventhub.web.security import CSRF_FIELD, csrf_config, page_headers
+from eventhub.web.security import CSRF_FIELD, csrf_config, ids_in_range, page_headers
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -58,6 +58,7 @@ def build_web(settings: Settings) -> Web:
         # CSRF on the page routes only: API clients post JSON with bearer tokens and
         # never see the cookie; feeds and static files stay cookie-free and cacheable.
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
+        guards=[ids_in_range],
         exception_handlers={**page_handlers(EXCEPTION_HANDLERS), SignInRequired: to_sign_in},
         dependencies={"signed_in": Provide(signed_in)},
         include_in_schema=False,

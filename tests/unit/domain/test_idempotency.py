@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eventhub.domain.idempotency import (
     IN_FLIGHT_LEASE,
+    KEY_PATTERN,
     RETENTION,
     Decision,
     PriorUse,
     decide,
     is_valid_key,
+    normalized_key,
     should_remember,
 )
 
@@ -61,3 +65,24 @@ def test_empty_long_or_non_visible_keys_are_invalid(key):
                                                     (429, False), (500, False), (503, False)])
 def test_final_answers_are_remembered_transient_ones_are_not(status, remembered):
     assert should_remember(status) is remembered
+
+
+@pytest.mark.parametrize("key", ['"', '""'])
+def test_quotes_alone_are_a_key_the_document_allows(key):
+    assert is_valid_key(key)
+    assert normalized_key(key) == key
+
+
+def test_a_quoted_key_is_the_same_key_unquoted():
+    assert normalized_key('"reg-1"') == "reg-1"
+
+
+def test_a_final_newline_is_not_part_of_a_valid_key():
+    assert not is_valid_key("abc\n")
+
+
+@given(st.from_regex(KEY_PATTERN.removesuffix("$") + r"\Z"))
+def test_every_key_the_documented_pattern_allows_is_valid(key):
+    # The OpenAPI document's `$` is JSON Schema's: the end of the string (hence `\Z` here).
+    assert is_valid_key(key)
+    assert normalized_key(key)

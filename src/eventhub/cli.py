@@ -21,7 +21,7 @@ from eventhub.db.migrate import upgrade
 from eventhub.domain.errors import DomainError
 from eventhub.domain.permissions import Role
 from eventhub.domain.time import next_monday
-from eventhub.loader import load_mission, read_mission_file
+from eventhub.loader import LoadError, load_mission, read_mission_file
 from eventhub.logs import install_redaction, uvicorn_log_config
 from eventhub.services import Services
 from eventhub.settings import Settings
@@ -102,8 +102,11 @@ def load(file: Path, start: object, replace: bool) -> None:
     """Load a mission file (see fixtures/)."""
     settings = Settings()
     start_date = start.date() if start is not None else None  # type: ignore[attr-defined]
-    data = read_mission_file(file)
-    slug = _with_services(settings, lambda s: load_mission(s, data, start=start_date, replace=replace))
+    try:
+        data = read_mission_file(file)
+        slug = _with_services(settings, lambda s: load_mission(s, data, start=start_date, replace=replace))
+    except LoadError as error:
+        raise click.ClickException(f"{error}. Nothing was loaded.") from None
     click.echo(f"loaded mission {slug}")
 
 

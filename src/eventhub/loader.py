@@ -3,9 +3,10 @@ so a file obeys exactly the rules the API enforces. Dates can be moved to a new 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -20,11 +21,14 @@ from eventhub.schemas import (
     Title,
     Url,
     VenueCreate,
+    explain,
 )
 from eventhub.db.services.access import Organiser
-from eventhub.domain.errors import NotFound
+from eventhub.domain.errors import DomainError, NotFound
 from eventhub.domain.programme import MissionStatus, RegistrationMode, SessionKind, SessionStatus, SpeakerRole
 from eventhub.services import Services
+
+T = TypeVar("T")
 
 # The loader acts with the rights of a token for all missions.
 LOADER = Organiser(name="loader", all_missions=True)
@@ -80,8 +84,37 @@ class MissionFile(Input, kw_only=True):
     sessions: list[FileSession] = []
 
 
+class LoadError(Exception):
+    """A mission file that cannot be loaded, saying which entry and field is wrong."""
+
+
 def read_mission_file(path: Path) -> MissionFile:
-    return msgspec.json.decode(path.read_bytes(), type=MissionFile)
+    try:
+        data = msgspec.json.decode(path.read_bytes(), type=MissionFile)
+    except msgspec.ValidationError as error:
+        message, _, where = str(error).rpartition(" - at `")
+        place = where.rstrip("`").removeprefix("$.").removeprefix("$") if message else ""
+        raise LoadError(f"{path.name}: {place or 'the file'}: {explain(message or str(error))}") from None
+    except msgspec.DecodeError as error:
+        raise LoadError(f"{path.name}: not a mission file ({error})") from None
+    _check_keys(data, path.name)
+    return data
+
+
+def _check_keys(data: MissionFile, name: str) -> None:
+    """Every reference to a venue or person names one the file defines (before anything is stored)."""
+    venues = {v.key for v in data.venues}
+    people = {p.key for p in data.people}
+    problems = [
+        *(f"travel_times[{i}].{end}: no venue has the key {key!r}"
+          for i, t in enumerate(data.travel_times) for end, key in (("from", t.from_), ("to", t.to)) if key not in venues),
+        *(f"sessions[{i}] ({s.title!r}).venue: no venue has the key {s.venue!r}"
+          for i, s in enumerate(data.sessions) if s.venue is not None and s.venue not in venues),
+        *(f"sessions[{i}] ({s.title!r}).speakers[{j}].person: no person has the key {sp.person!r}"
+          for i, s in enumerate(data.sessions) for j, sp in enumerate(s.speakers) if sp.person not in people),
+    ]
+    if problems:
+        raise LoadError(f"{name}: " + "; ".join(problems))
 
 
 async def load_mission(
@@ -94,7 +127,7 @@ async def load_mission(
         await _delete_if_present(services, slug)
     mission_fields = data.mission.set_fields()
     mission_fields.update(starts_on=data.mission.starts_on + shift, ends_on=data.mission.ends_on + shift)
-    await services.missions.create(mission_fields, LOADER)
+    await _entry("mission", services.missions.create(mission_fields, LOADER))
     try:
         await _load_programme(services, data, slug, shift)
     except Exception:
@@ -103,19 +136,29 @@ async def load_mission(
     return slug
 
 
+async def _entry(where: str, write: Awaitable[T]) -> T:
+    """One service write of the file's entry `where`; a rule it breaks names the entry."""
+    try:
+        return await write
+    except DomainError as error:
+        field = f".{error.extra['field']}" if error.extra.get("field") else ""
+        raise LoadError(f"{where}{field}: {error.detail} ({error.code})") from None
+
+
 async def _load_programme(services: Services, data: MissionFile, slug: str, shift: timedelta) -> None:
     venue_ids: dict[str, int] = {}
-    for venue in data.venues:
+    for i, venue in enumerate(data.venues):
         fields = {k: v for k, v in venue.set_fields().items() if k != "key"}
-        venue_ids[venue.key] = (await services.venues.create(slug, fields, LOADER)).id
+        venue_ids[venue.key] = (await _entry(f"venues[{i}] ({venue.key!r})", services.venues.create(slug, fields, LOADER))).id
     person_ids: dict[str, int] = {}
-    for person in data.people:
+    for i, person in enumerate(data.people):
         fields = {k: v for k, v in msgspec.structs.asdict(person).items() if k != "key"}
-        person_ids[person.key] = (await services.people.create(slug, fields, LOADER)).id
+        person_ids[person.key] = (await _entry(f"people[{i}] ({person.key!r})", services.people.create(slug, fields, LOADER))).id
     travel = [(venue_ids[t.from_], venue_ids[t.to], t.minutes) for t in data.travel_times]
-    await services.travel_times.replace(slug, travel, LOADER)
-    for session in data.sessions:
-        await services.sessions.create(slug, _session_fields(session, venue_ids, person_ids, shift), LOADER)
+    await _entry("travel_times", services.travel_times.replace(slug, travel, LOADER))
+    for i, session in enumerate(data.sessions):
+        fields = _session_fields(session, venue_ids, person_ids, shift)
+        await _entry(f"sessions[{i}] ({session.title!r})", services.sessions.create(slug, fields, LOADER))
 
 
 def _session_fields(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -72,6 +74,31 @@ def test_loading_the_same_mission_twice_is_refused_without_replace(db_file: Path
     again = run(db_file, "load", fixture)
     assert again.returncode != 0 and "slug_taken" in again.stderr
     assert run(db_file, "load", fixture, "--replace").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda f: f["sessions"][2].update(venue="no-such-hall"), "sessions[2]"),
+        (lambda f: f["sessions"][1].update(kind="lecture"), "sessions[1].kind"),
+        (lambda f: f["sessions"][3]["speakers"].append({"person": "nobody"}), "speakers"),
+        (lambda f: f["venues"][0].update(timezone="Mars/Olympus"), "venues[0]"),
+        (lambda f: f["sessions"][4].update(starts_at="2030-01-01T10:00", ends_at="2030-01-01T11:00"), "sessions[4]"),
+        (lambda f: f["mission"].update(organiser_name="Eve\r\nBcc: x@example.org"), "mission.organiser_name"),
+    ],
+)
+def test_a_bad_file_names_its_entry_and_field_and_loads_nothing(
+    db_file: Path, tmp_path: Path, change: Any, named: str
+) -> None:
+    content = json.loads((FIXTURES / "bishkek-2026.json").read_text())
+    change(content)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(content))
+    result = run(db_file, "load", str(bad))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert named in result.stderr and "Nothing was loaded" in result.stderr, result.stderr
+    assert sqlite3.connect(db_file).execute("SELECT count(*) FROM mission").fetchone() == (0,)
 
 
 def test_help_lists_every_command(db_file: Path) -> None:

@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from sqlalchemy import or_, select, update
 
-from eventhub.db.database import Database, DatabaseBusy
+from eventhub.db.database import Database, DatabaseBusy, DatabaseUnavailable
 from eventhub.db.models import Account, Mission, OrganiserToken
 from eventhub.db.services.access import Clock, Organiser, managed_mission
 from eventhub.db.services.accounts import organiser_of
@@ -85,8 +85,10 @@ class OrganiserTokens:
                     OrganiserToken.id == token_id,
                     or_(OrganiserToken.last_used_at.is_(None), OrganiserToken.last_used_at < now - LAST_USED_GRANULARITY),
                 ).values(last_used_at=now))
-        except DatabaseBusy:
-            pass  # another request is writing: "last used" can wait for the next one
+        except (DatabaseBusy, DatabaseUnavailable):
+            # Another request is writing, or the database takes no writes right now (read
+            # only, disk full): "last used" can wait, the request itself is a read.
+            pass
 
     async def check_scope(self, organiser: Organiser, slug: str, action: Action = Action.VIEW) -> None:
         """403 when the token may not do `action` in an existing mission (a missing one is a 404 later)."""

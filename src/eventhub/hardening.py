@@ -117,6 +117,18 @@ def _validation_problem(error: msgspec.ValidationError) -> ValidationException:
     return ValidationException(detail=str(error), extra=[{"message": message or str(error), "key": key, "source": "body"}])
 
 
+def _integral_floats_as_ints(value: Any) -> Any:
+    # JSON Schema counts 71.0 as an integer (the document's `integer` admits it), so strict
+    # typing refuses strings for numbers, not a number's spelling. Depth is already bounded.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
+    return value
+
+
 async def check_json_body(request: Request[Any, Any, Any]) -> None:
     """The SPEC's input rules for JSON bodies, for every route that reads one, after its
     guards (a missing token is 401 whatever the body) and before the body is parsed or any
@@ -135,7 +147,7 @@ async def check_json_body(request: Request[Any, Any, Any]) -> None:
     if json_depth_exceeds(body):
         raise Refusal(400, "json_too_deep", f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
     try:
-        msgspec.json.decode(body, type=body_type, strict=True)
+        msgspec.convert(_integral_floats_as_ints(msgspec.json.decode(body)), body_type, strict=True, str_keys=True)
     except msgspec.ValidationError as error:
         raise _validation_problem(error) from None
     except msgspec.DecodeError:

@@ -117,18 +117,6 @@ def _validation_problem(error: msgspec.ValidationError) -> ValidationException:
     return ValidationException(detail=str(error), extra=[{"message": message or str(error), "key": key, "source": "body"}])
 
 
-def _integral_floats_as_ints(value: Any) -> Any:
-    # JSON Schema counts 71.0 as an integer (the document's `integer` admits it), so strict
-    # typing refuses strings for numbers, not a number's spelling. Depth is already bounded.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list):
-        return [_integral_floats_as_ints(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
-    return value
-
-
 async def check_json_body(request: Request[Any, Any, Any]) -> None:
     """The SPEC's input rules for JSON bodies, for every route that reads one, after its
     guards (a missing token is 401 whatever the body) and before the body is parsed or any
@@ -147,11 +135,25 @@ async def check_json_body(request: Request[Any, Any, Any]) -> None:
     if json_depth_exceeds(body):
         raise Refusal(400, "json_too_deep", f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
     try:
-        msgspec.convert(_integral_floats_as_ints(msgspec.json.decode(body)), body_type, strict=True, str_keys=True)
-    except msgspec.ValidationError as error:
-        raise _validation_problem(error) from None
+        value = msgspec.json.decode(body)
     except msgspec.DecodeError:
         raise Refusal(400, "malformed_json", "The request body is not valid JSON.") from None
+    try:
+        msgspec.convert(_integral_floats_as_ints(value), body_type, strict=True)
+    except msgspec.ValidationError as error:
+        raise _validation_problem(error) from None
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    """JSON Schema counts 5.0 as an integer (and so do the generated clients); a string is
+    not a number, which is what strict conversion is for."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    return value
 
 
 async def read_body(receive: Receive) -> bytes:

@@ -101,7 +101,7 @@ async def test_dates_outside_the_years_2000_to_2100_are_refused(api: Api, client
         (f"/api/missions/{SLUG}/venues", {"name": "Hall", "capacity": "5"}),
         (f"/api/missions/{SLUG}/venues", {"name": "Hall", "latitude": "56.9"}),
         (f"/api/missions/{SLUG}/sessions", {**SESSION, "venue_id": "8"}),
-        (f"/api/missions/{SLUG}/sessions", {**SESSION, "capacity": 5.0}),
+        (f"/api/missions/{SLUG}/sessions", {**SESSION, "capacity": 5.5}),
         (f"/api/missions/{SLUG}/sessions", {**SESSION, "registration": 1}),
     ],
 )

@@ -66,6 +66,9 @@ def serve(host: str, port: int, workers: int) -> None:
     run_server("eventhub.app:create_app_from_env", host=host, port=port, workers=workers)
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 def run_server(factory: str, *, host: str, port: int, workers: int) -> None:
     """The production server for an app factory ("module:function"); bench/ runs its
     baseline apps through this too, so that both sides of a comparison run on one server.
@@ -78,6 +81,10 @@ def run_server(factory: str, *, host: str, port: int, workers: int) -> None:
     uvicorn.run(
         factory, factory=True, host=host, port=port, workers=workers,
         proxy_headers=True, log_level="info", log_config=uvicorn_log_config(),
+        # uvicorn kills a worker that does not answer its supervisor's ping within this many
+        # seconds (default 5): on a busy machine a worker still importing the app misses it,
+        # and is killed and restarted for ever, so `--workers 2` never came up under load.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 

@@ -96,3 +96,18 @@ async def test_malformed_key_is_400(client: AsyncTestClient, api: Api) -> None:
     response = await client.post("/api/missions", json={}, headers={**api.auth, "Idempotency-Key": "x" * 300})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_idempotency_key"
+
+
+async def test_a_replay_never_claims_what_was_deleted_since(api: Api, client: AsyncTestClient) -> None:
+    await api.mission()
+    headers = {**api.auth, "Idempotency-Key": "venue-hall"}
+    path = f"/api/missions/{SLUG}/venues"
+    first = await client.post(path, json={"name": "Hall"}, headers=headers)
+    assert first.status_code == 201
+    replayed = await client.post(path, json={"name": "Hall"}, headers=headers)
+    assert replayed.headers.get("idempotent-replayed") == "true"
+    assert (await client.delete(f"{path}/{first.json()['id']}", headers=api.auth)).status_code == 204
+
+    again = await client.post(path, json={"name": "Hall"}, headers=headers)
+    assert again.status_code == 201 and "idempotent-replayed" not in again.headers
+    assert (await client.get(f"{path}")).json()[0]["id"] == again.json()["id"]  # what it names exists

@@ -35,6 +35,9 @@ class IdempotencyMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         headers = Headers.from_scope(scope)
         key = headers.get(HEADER)
+        if scope.get("method") == "DELETE":
+            await self._delete(scope, receive, send, next_app, headers)
+            return
         if key is None or scope.get("method") != "POST":
             await next_app(scope, receive, send)
             return
@@ -75,6 +78,22 @@ class IdempotencyMiddleware(ASGIMiddleware):
             await store.complete(client, key, StoredResponse(captured["status"], kept, b"".join(captured["body"])))
         else:
             await store.release(client, key)
+
+
+    async def _delete(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, headers: Headers) -> None:
+        """A replay must not claim that something exists after its creator deleted it: a
+        successful DELETE makes the client's stored answers void (README "Idempotency")."""
+        status = 500
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await next_app(scope, receive, watch)
+        if 200 <= status < 300:
+            await scope["litestar_app"].state.services.idempotency.forget_answers(_client_identity(scope, headers))
 
 
 def _client_identity(scope: Scope, headers: Headers) -> str:

@@ -85,6 +85,16 @@ class IdempotencyStore:
                 )
             )
 
+    async def forget_answers(self, client: str) -> None:
+        """The client deleted something: its stored answers may describe what no longer
+        exists, so none is replayed any more (a retried key runs its request again)."""
+        async with self._database.write() as db:
+            await db.execute(
+                delete(IdempotencyRecord).where(
+                    IdempotencyRecord.client == client, IdempotencyRecord.completed.is_(True)
+                )
+            )
+
     def _seal(self, response: StoredResponse) -> bytes:
         nonce = os.urandom(12)
         return nonce + self._cipher.encrypt(nonce, msgspec.msgpack.encode(response), None)

@@ -12,11 +12,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from litestar import Litestar
+from litestar.routes import HTTPRoute
 from litestar.types import Receive, Scope, Send
 from sqlalchemy.exc import DBAPIError
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.enums import ParamType
 from litestar.openapi.spec import (
     Components,
@@ -30,7 +30,8 @@ from litestar.openapi.spec import (
 )
 
 from eventhub import __version__
-from eventhub.api.deps import DEPENDENCIES, before_request
+from eventhub.api.deps import DEPENDENCIES, before_request, organiser_only
+from eventhub.api.docs import swagger_ui, swagger_ui_assets
 from eventhub.api.exports import schedule_json, schedule_xml
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
@@ -120,6 +121,7 @@ def create_app(
             mission_history,
             web.pages,
             web.static,
+            swagger_ui_assets(),
         ],
         dependencies=DEPENDENCIES,
         before_request=before_request,
@@ -137,9 +139,17 @@ def create_app(
             version=__version__,
             description="Mission programmes, registrations with waitlists, and iCalendar feeds.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+            render_plugins=[swagger_ui()],
             components=Components(
-                security_schemes={"organiserToken": SecurityScheme(type="http", scheme="bearer")}
+                security_schemes={
+                    ORGANISER_SCHEME: SecurityScheme(
+                        type="http", scheme="bearer", description="An organiser token (eho_...): `eventhub token create`"
+                    ),
+                    ATTENDEE_SCHEME: SecurityScheme(
+                        type="http", scheme="bearer",
+                        description="An attendee's manage token (ehm_...), from their registration answer or mail",
+                    ),
+                }
             ),
         ),
         on_startup=[_complete_openapi],
@@ -175,9 +185,40 @@ async def _refresh_time_zones(services: Services) -> None:
         logger.info("time zone rules changed: %d future session(s) moved in UTC", moved)
 
 
+ORGANISER_SCHEME = "organiserToken"
+ATTENDEE_SCHEME = "attendeeManageToken"
+
+
+def _declare_security(app: Litestar) -> None:
+    """Each operation names the credential it takes, so that the docs' "Authorize" works:
+    the organiser guard's routes need an organiser token; /api/me needs an attendee's manage
+    token; registering takes one optionally (to add sessions); public reads take an organiser
+    token optionally (drafts)."""
+    document = app.openapi_schema
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path_format not in (document.paths or {}):
+            continue
+        item = document.paths[route.path_format]
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                operation = getattr(item, method.lower(), None)
+                if operation is None:
+                    continue
+                if organiser_only in handler.resolve_guards():
+                    operation.security = [{ORGANISER_SCHEME: []}]
+                elif route.path_format.startswith("/api/me"):
+                    operation.security = [{ATTENDEE_SCHEME: []}]
+                elif route.path_format.endswith("/registrations") and method == "POST":
+                    operation.security = [{}, {ATTENDEE_SCHEME: []}]
+                elif route.path_format.startswith("/api/missions"):
+                    operation.security = [{}, {ORGANISER_SCHEME: []}]
+
+
 def _complete_openapi(app: Litestar) -> None:
-    """What the generated document cannot know: request bodies refuse unknown fields, and
-    every API POST takes an Idempotency-Key (whose misuse answers 409 or 422)."""
+    """What the generated document cannot know: request bodies refuse unknown fields, every
+    API POST takes an Idempotency-Key (whose misuse answers 409 or 422), and which
+    credential each operation takes."""
+    _declare_security(app)
     document = app.openapi_schema
     for name, schema in (document.components.schemas or {}).items():
         model = getattr(schemas_module, name, None)

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from eventhub.domain.errors import InvalidInput
+from eventhub.domain.time import zone_names
 from eventhub.domain.programme import (
     BulkAction,
     MissionStatus,
@@ -84,6 +86,19 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_PATTERN = rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
 
 
+def in_year_range(value: date) -> bool:
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
+def check_day(value: date | None, field: str) -> date | None:
+    """A date from a query parameter, bounded as the document says (DAY_PATTERN)."""
+    if value is not None and not in_year_range(value):
+        raise InvalidInput(
+            f"{field} must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}.", code="date_out_of_range", field=field
+        )
+    return value
+
+
 class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     def __post_init__(self) -> None:
         # Strings are stored trimmed, with one kind of line break; dates within the range
@@ -94,7 +109,7 @@ class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
                 if any("\ud800" <= c <= "\udfff" for c in value):
                     raise ValueError(f"`{name}` contains a lone surrogate, which is not text")
                 setattr(self, name, value.replace("\r\n", "\n").replace("\r", "\n").strip(SPACES))
-            elif isinstance(value, date) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            elif isinstance(value, date) and not in_year_range(value):
                 raise ValueError(f"`{name}` must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
 
     def set_fields(self) -> dict[str, Any]:
@@ -113,7 +128,20 @@ Name = single_line(200, required=True)
 ShortText = single_line(200)
 LongText = multi_line(20_000)
 CountryCode = Annotated[str, Meta(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["KG"])]
-ZoneName = Annotated[str, Meta(min_length=1, max_length=64, description="IANA time zone", examples=["Asia/Bishkek"])]
+# The document lists the zones the server takes (eventhub.domain.time.zone_names); the code
+# refuses any other with its own code, `unknown_timezone`.
+ZoneName = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=64,
+        extra_json_schema={
+            "description": "IANA time zone",
+            "examples": ["Asia/Bishkek"],
+            "extra": {"enum": sorted(zone_names())},
+        },
+    ),
+]
 Email = _pattern(
     EMAIL_PATTERN,
     "one e-mail address such as ira@example.lv (no name, no list; a non-ASCII domain in its xn-- form)",
@@ -132,8 +160,9 @@ Minutes = Annotated[int, Meta(ge=0, le=24 * 60)]
 MAX_ID = 2**53 - 1  # the largest integer every JSON client keeps exactly; ids are 64-bit in the database
 Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
 # A calendar date in the years feeds can carry (Input.__post_init__ checks the same).
+DAY_PATTERN = f"^{_YEAR}-"
 Day = Annotated[
-    date, Meta(extra_json_schema={"extra": {"pattern": f"^{_YEAR}-"}, "examples": ["2026-12-07"]})
+    date, Meta(extra_json_schema={"extra": {"pattern": DAY_PATTERN}, "examples": ["2026-12-07"]})
 ]
 LocalDateTime = Annotated[
     str,

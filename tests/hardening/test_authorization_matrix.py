@@ -46,7 +46,7 @@ ANSWER_PATH = "/registrations/answer"
 # Not walked: the API documentation and static files, which are the same for everyone.
 EXCLUDED = {
     "/schema", "/schema/swagger", "/schema/openapi.json", "/schema/oauth2-redirect.html", "/schema/{path}",
-    "/static/{file_path}",
+    "/static/{file_path}", "/schema/swagger-ui/{file_path}",
 }
 
 

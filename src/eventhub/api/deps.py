@@ -134,6 +134,12 @@ _DESCRIPTIONS = {
 }
 
 
+def spec(data_container: Any, description: str, **kwargs: Any) -> ResponseSpec:
+    """A documented response without Litestar's generated examples, which are random values
+    (a different document on every start, strings that look like data)."""
+    return ResponseSpec(data_container=data_container, description=description, generate_examples=False, **kwargs)
+
+
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the problem responses a route can give. 400 (an unreadable body,
     a host this server does not serve) and 503 are always possible; Litestar would list its
@@ -141,9 +147,7 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     specs = {}
     for status in (400, *statuses, 503):
         container = ConflictProblem if status == 409 else Problem
-        specs[status] = ResponseSpec(
-            data_container=container, description=_DESCRIPTIONS[status], media_type="application/problem+json"
-        )
+        specs[status] = spec(container, _DESCRIPTIONS[status], media_type="application/problem+json")
     return specs
 
 

@@ -8,10 +8,9 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 
-from eventhub.api.deps import problems
+from eventhub.api.deps import spec, problems
 from eventhub.api.feeds import PUBLIC_CACHING
 from eventhub.calendar.schedule import Schedule, render_schedule_json, render_schedule_xml
 from eventhub.services import Services
@@ -25,7 +24,7 @@ async def schedule_xml(request: Request[Any, Any, Any], slug: FromPath[str], ser
 
 
 @get("/missions/{slug:str}/schedule.json", operation_id="scheduleJson", tags=["feeds"], media_type="application/json",
-     responses={200: ResponseSpec(data_container=dict[str, Any], description="The c3voc schedule.json document"),
+     responses={200: spec(dict[str, Any], "The c3voc schedule.json document"),
                 **problems(404)})
 async def schedule_json(request: Request[Any, Any, Any], slug: FromPath[str], services: NamedDependency[Services]) -> Response[bytes]:
     """The published programme in the c3voc schedule.json format; cancelled sessions say so."""

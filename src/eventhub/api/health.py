@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from litestar import Response, get
 from litestar.di import NamedDependency
-from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 
 from eventhub.schemas import Health
 from eventhub.db.database import DatabaseBusy, DatabaseUnavailable
 from eventhub.services import Services
+from eventhub.api.deps import spec
 
 
 @get(
     "/health",
     operation_id="health",
     tags=["health"],
-    responses={503: ResponseSpec(data_container=Health, description="The database does not answer")},
+    responses={503: spec(Health, "The database does not answer")},
 )
 async def health(services: NamedDependency[Services]) -> Response[Health]:
     """200 `ok` when the database reads and writes; 200 `degraded` when it only reads

@@ -7,11 +7,10 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from eventhub import exports
-from eventhub.api.deps import ORGANISER_ONLY, PathId, bearer_token, problems, provide_presenter
+from eventhub.api.deps import spec, ORGANISER_ONLY, PathId, bearer_token, problems, provide_presenter
 from eventhub.present import Presenter
 from eventhub.schemas import (
     FeedTokenOut,
@@ -48,11 +47,11 @@ class RegistrationController(Controller):
         operation_id="register",
         status_code=201,
         responses={
-            201: ResponseSpec(RegistrationAnswer, description="A new attendee: results, tokens and links"),
-            200: ResponseSpec(RegistrationAnswer, description="Sessions added for the attendee of the manage token"),
-            202: ResponseSpec(RegistrationAccepted, description="The address is registered already; its owner gets their link by mail"),
+            201: spec(RegistrationAnswer, "A new attendee: results, tokens and links"),
+            200: spec(RegistrationAnswer, "Sessions added for the attendee of the manage token"),
+            202: spec(RegistrationAccepted, "The address is registered already; its owner gets their link by mail"),
             **problems(401, 404, 409, 413, 422),
-            429: ResponseSpec(Problem, description="Too many registrations from this address", media_type="application/problem+json"),
+            429: spec(Problem, "Too many registrations from this address", media_type="application/problem+json"),
         },
     )
     async def register(

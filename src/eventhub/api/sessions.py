@@ -12,6 +12,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from eventhub.api.deps import ORGANISER_ONLY, READ, READ_ONE, WRITE, Lang, PathId, QueryId, problems
 from eventhub.present import Presenter
 from eventhub.schemas import (
+    DAY_PATTERN,
+    check_day,
     BulkIn,
     ChangeSummaryOut,
     ConflictOut,
@@ -50,7 +52,10 @@ class SessionController(Controller):
         services: NamedDependency[Services],
         organiser: NamedDependency[Organiser | None],
         present: NamedDependency[Presenter],
-        day: Annotated[date | None, QueryParameter(description="Local day in the mission's zone")] = None,
+        day: Annotated[
+            date | None,
+            QueryParameter(description="Local day in the mission's zone", schema_extra={"pattern": DAY_PATTERN}),
+        ] = None,
         kind: FromQuery[SessionKind | None] = None,
         venue_id: QueryId = None,
         language: FromQuery[str | None] = None,
@@ -58,7 +63,7 @@ class SessionController(Controller):
     ) -> list[SessionOut]:
         """The programme in time order; drafts only for the mission's organisers. `language`
         filters by the language a session is held in; `lang` is the reader's (translations)."""
-        where = SessionFilter(day=day, kind=kind, venue_id=venue_id, language=language)
+        where = SessionFilter(day=check_day(day, "day"), kind=kind, venue_id=venue_id, language=language)
         mission, views = await services.sessions.list(slug, organiser, where)
         return [present.session(v, mission.slug, lang) for v in views]
 

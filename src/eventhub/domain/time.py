@@ -9,17 +9,26 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pendulum
 
 from eventhub.domain.errors import InvalidInput
 
 
+@lru_cache(maxsize=1)
+def zone_names() -> frozenset[str]:
+    """The IANA zones this server takes (the OpenAPI document lists them): those of its
+    tzdata, not any file zoneinfo would open (`posixrules`, `right/...`)."""
+    return frozenset(available_timezones())
+
+
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
     """The zone called `name`, or a 422-class error naming the bad value."""
     try:
+        if name not in zone_names():
+            raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise InvalidInput(
@@ -32,6 +41,7 @@ def zone(name: str) -> ZoneInfo:
 def reload_zone_rules() -> None:
     """Forget cached zone rules (after tzdata was updated or substituted)."""
     zone.cache_clear()
+    zone_names.cache_clear()
     ZoneInfo.clear_cache()
 
 

@@ -188,3 +188,36 @@ async def test_history_shows_who_changed_what_newest_first_with_a_filter_by_sess
     page = await browser.page(f"/organise/missions/{SLUG}/history?session_id={sid}")
     assert "Aida Ismailova (laptop)" in page.text and "20 → 25" in page.text
     assert 'aria-current="page"' in page.text
+
+
+async def test_no_password_session_id_token_or_link_is_stored_or_logged_in_clear(
+    office: Browser, bishkek: str, organiser_account: AccountFactory, sign_in: SignIn, mail_services: Services,
+    inbox: Inbox, database: Database, caplog: pytest.LogCaptureFixture,  # noqa: F811
+) -> None:
+    caplog.set_level("DEBUG")
+    owner = await organiser_account(role=Role.OWNER, mission=SLUG, email="ira@example.lv")
+    await sign_in(office.client, owner.email, owner.password)
+    session = office.client.cookies.get("eventhub_session")
+    created = await post(office, TOKENS, TOKENS, {"name": "printer", "role": "viewer"})
+    token = re.search(r'value="(eho_[^"]+)"', created.text)
+    assert session and token
+    await post(office, TEAM, f"{TEAM}/invitations", {"email": "consul@example.kg", "role": "viewer"})
+    await office.submit("/organise/forgot-password", "/organise/forgot-password", {"email": owner.email})
+    assert await mail_services.link_mail_sender.drain() == 2
+    links = [link_in(m).rsplit("/", 1)[1] for m in inbox.messages]
+    await office.client.get(f"/organise/invitations/{links[0]}", headers=HTML)
+    secrets = [owner.password, session, token.group(1), *links]
+
+    async with database.read() as db:
+        dump = []
+        for table in ACCOUNT_TABLES:
+            dump += [str(row) for row in (await db.execute(text(f"SELECT * FROM {table}"))).all()]
+    everything = "\n".join(dump)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for secret in secrets:
+        assert secret not in everything
+        assert secret not in logged
+
+
+ACCOUNT_TABLES = ("account", "membership", "web_session", "account_link", "organiser_token", "history_entry",
+                 "outbox_message")

@@ -10,7 +10,7 @@ seats taken, check-ins) call `record_change` themselves, in the same transaction
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -144,29 +144,27 @@ def _who(organiser: Organiser | None) -> tuple[str, int | None, int | None]:
     return organiser.name, organiser.account_id, organiser.token_id
 
 
-def _row_fields(obj: Any, hidden: frozenset[str], *, old: bool) -> dict[str, Any]:
+def _shown_columns(obj: Any, hidden: frozenset[str]) -> Iterator[tuple[str, Any]]:
+    """(column, its attribute history) for each column a reader is shown."""
     state = inspect(obj)
-    values = {}
     for attr in state.mapper.column_attrs:
-        key = attr.key
-        if key in hidden or key in _ALWAYS_HIDDEN:
-            continue
-        history = state.attrs[key].history
-        if old:
-            values[key] = history.deleted[0] if history.deleted else (history.unchanged[0] if history.unchanged else None)
-        else:
-            values[key] = getattr(obj, key, None)
-    return values
+        if attr.key not in hidden and attr.key not in _ALWAYS_HIDDEN:
+            yield attr.key, state.attrs[attr.key].history
+
+
+def _row_fields(obj: Any, hidden: frozenset[str], *, old: bool) -> dict[str, Any]:
+    """The row's values: as loaded (`old`, for a deleted row) or as they are now."""
+    if not old:
+        return {key: getattr(obj, key, None) for key, _history in _shown_columns(obj, hidden)}
+    return {
+        key: history.deleted[0] if history.deleted else (history.unchanged[0] if history.unchanged else None)
+        for key, history in _shown_columns(obj, hidden)
+    }
 
 
 def _changes(obj: Any, hidden: frozenset[str]) -> dict[str, list[Any]]:
-    state = inspect(obj)
     fields = {}
-    for attr in state.mapper.column_attrs:
-        key = attr.key
-        if key in hidden or key in _ALWAYS_HIDDEN:
-            continue
-        history = state.attrs[key].history
+    for key, history in _shown_columns(obj, hidden):
         if history.added or history.deleted:
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from eventhub.db.services.attendees import SessionFill
 from eventhub.domain.programme import SessionStatus
 from eventhub.domain.registration import seats_left
+from eventhub.i18n import _, ngettext
 from eventhub.web.formatting import clock, short_day
 
 WIDTH = 640
@@ -48,9 +49,12 @@ def fill_chart(fills: Sequence[SessionFill], link: Callable[[int], str] | None =
     bars = [_bar(fill, row, link) for row, fill in enumerate(fills)]
     full = sum(1 for bar in bars if bar.tone == "full")
     waiting = sum(fill.waitlisted for fill in fills if fill.status != SessionStatus.CANCELLED)
-    summary = (
-        f"{len(bars)} sessions; {full} full; {sum(f.confirmed for f in fills)} seats taken; {waiting} on waitlists."
-    )
+    summary = "; ".join((
+        ngettext("%(num)s session", "%(num)s sessions", len(bars)),
+        ngettext("%(num)s full", "%(num)s full", full),
+        ngettext("%(num)s seat taken", "%(num)s seats taken", sum(f.confirmed for f in fills)),
+        ngettext("%(num)s on a waitlist", "%(num)s on waitlists", waiting),
+    )) + "."
     return FillChart(WIDTH, max(len(bars), 1) * ROW, BAR_X, BAR_WIDTH, bars, summary)
 
 
@@ -59,18 +63,18 @@ def _bar(fill: SessionFill, row: int, link: Callable[[int], str] | None) -> Bar:
     label = _shorten(f"{when} · {fill.title}")
     left = seats_left(fill.capacity, fill.confirmed)
     if fill.status == SessionStatus.CANCELLED:
-        tone, share, value = "cancelled", 0.0, "cancelled"
+        tone, share, value = "cancelled", 0.0, _("cancelled")
     elif fill.capacity is None:
-        tone, share, value = "unlimited", 1.0, f"{fill.confirmed} (no limit)"
+        tone, share, value = "unlimited", 1.0, _("%(confirmed)s (no limit)", confirmed=fill.confirmed)
     else:
         share = min(fill.confirmed / fill.capacity, 1.0) if fill.capacity else 1.0
         tone = "full" if left == 0 else "filling" if share >= 0.75 else "open"
         value = f"{fill.confirmed}/{fill.capacity}"
         if fill.waitlisted:
-            value += f" +{fill.waitlisted} waiting"
+            value += " " + _("+%(waiting)s waiting", waiting=fill.waitlisted)
     title = f"{fill.title}, {when}: {value}"
     if fill.checked_in:
-        title += f", {fill.checked_in} checked in"
+        title += ", " + _("%(checked_in)s checked in", checked_in=fill.checked_in)
     return Bar(fill.session_id, label, title, row * ROW, round(share * BAR_WIDTH, 1), value, tone,
                link(fill.session_id) if link else None)
 

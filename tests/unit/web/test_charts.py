@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
+from eventhub import i18n
 from eventhub.db.services.attendees import SessionFill
 from eventhub.domain.programme import SessionStatus
 from eventhub.web.charts import BAR_WIDTH, fill_chart
@@ -41,7 +42,8 @@ def test_a_session_without_seats_draws_a_full_bar() -> None:
 
 
 def test_the_macro_draws_well_formed_svg_with_escaped_titles() -> None:
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"])
+    environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     macro = environment.get_template("organise/fill_chart.html").module.fill_chart  # type: ignore[attr-defined]
     chart = fill_chart([fill(1, 10, 5, title='<script>alert("x")</script> & Co'), fill(2, 10, 10)],
                        link=lambda sid: f"/s/{sid}")
@@ -55,3 +57,10 @@ def test_the_macro_draws_well_formed_svg_with_escaped_titles() -> None:
     assert [r.get("width") for r in root.iter(f"{ns}rect") if r.get("class") == "fill-value"] == ["120.0", "240.0"]
     assert root.find(f"{ns}g/{ns}title").text.startswith('<script>alert("x")</script> & Co')  # type: ignore[union-attr]
     assert "No published sessions yet." in str(macro(fill_chart([])))
+
+
+def test_the_chart_speaks_the_readers_language() -> None:
+    with i18n.use("ru"):
+        chart = fill_chart([fill(1, 20, 20, 3), fill(2, None, 7), fill(3, 10, 2, status=SessionStatus.CANCELLED)])
+    assert [b.value for b in chart.bars] == ["20/20 +3 ждут", "7 (без ограничения)", "отменена"]
+    assert chart.summary == "3 сессии; 1 заполнена; 29 мест занято; 3 в листах ожидания."

@@ -37,7 +37,7 @@ class FormState:
         return [(name, message) for name, message in self.errors.items() if name]
 
 
-def _fits(value: str, rule: object) -> bool:
+def fits(value: str, rule: object) -> bool:
     # The API's Annotated types carry the rules (pattern, lengths); checking each field
     # alone lets the page report every wrong field at once, next to the field.
     try:
@@ -58,17 +58,17 @@ def validate(form: RegistrationForm, session_id: int) -> tuple[SignupRequest | N
         errors["name"] = _("Enter your name.")
     elif len(values["name"]) > NAME_MAX:
         errors["name"] = _("Your name can be at most %(max)s characters long.", max=NAME_MAX)
-    elif not _fits(values["name"], Name):
+    elif not fits(values["name"], Name):
         errors["name"] = _("Write your name on one line, without control characters.")
     if not values["email"]:
         errors["email"] = _("Enter your e-mail address.")
     elif len(values["email"]) > EMAIL_MAX:
         errors["email"] = _("An e-mail address can be at most %(max)s characters long.", max=EMAIL_MAX)
-    elif not _fits(values["email"], Email):
+    elif not fits(values["email"], Email):
         errors["email"] = _("Enter an e-mail address in the form name@example.org.")
     if len(values["organisation"]) > ORGANISATION_MAX:
         errors["organisation"] = _("The organisation can be at most %(max)s characters long.", max=ORGANISATION_MAX)
-    elif not _fits(values["organisation"], ShortText):
+    elif not fits(values["organisation"], ShortText):
         errors["organisation"] = _("Write the organisation on one line, without control characters.")
     state = FormState(values, errors)
     if errors:

@@ -8,73 +8,32 @@ from __future__ import annotations
 import csv
 import io
 
-from xml.etree.ElementTree import Element
-
 import openpyxl
-import pytest
-from sqlalchemy import select
 
-from eventhub.db.models import Attendee, OutboxMessage, ProgrammeSession
-from eventhub.db.services.attendees import AttendeeDetails, SessionAttendees
-from eventhub.db.services.registrations import SignupRequest
+from eventhub.db.services.attendees import AttendeeDetails
 from eventhub.domain.permissions import Role
 from eventhub.services import Services
-from tests.web.conftest import SLUG, TEST_LABS, Browser, location, session_id
+from tests.web.conftest import SLUG, Browser, location, session_id
 from tests.web.html import assert_valid_page, by_id, elements, text_of
+from tests.web.organise.attendance import (
+    BASE,
+    EXPORT_CLINIC,
+    attendees_of,
+    everywhere,
+    labs,  # noqa: F401 (a fixture)
+    mails,
+    names,
+    section,
+    signed_in,
+)
 from tests.web.organise.conftest import AccountFactory, SignIn
-
-EXPORT_CLINIC = "Export Readiness Clinic for Kyrgyz IT Companies"
-BASE = f"/organise/missions/{SLUG}"
-
-
-async def signup(services: Services, session: int, name: str, email: str, organisation: str = "") -> None:
-    await services.registrations.register(SLUG, SignupRequest(name, email, organisation or None, [session]), None)
-
-
-async def mails(services: Services) -> list[tuple[str, str]]:
-    """(kind, address) of every mail in the outbox, in order."""
-    async with services.database.read() as db:
-        rows = await db.execute(
-            select(OutboxMessage.kind, Attendee.email)
-            .join(Attendee, Attendee.id == OutboxMessage.attendee_id)
-            .order_by(OutboxMessage.id)
-        )
-        return [(kind.value, email) for kind, email in rows]
-
-
-@pytest.fixture
-async def labs(bishkek: str, services: Services) -> int:
-    """The test-labs workshop with two seats: two confirmed, two waiting."""
-    labs = await session_id(services, TEST_LABS)
-    async with services.database.write() as db:
-        (await db.get_one(ProgrammeSession, labs)).capacity = 2
-    for n, (name, organisation) in enumerate([
-        ("Ira Raciņa", "Latvian IT Cluster"), ("Aida Ismailova", "Technopark"),
-        ("Arstanbeks Tazabekovs", "Kurzeme Software"), ("Elīna Bērziņa", "Consulate of Latvia"),
-    ]):
-        await signup(services, labs, name, f"p{n}@example.org", organisation)
-    return labs
-
-
-def section(root: Element, heading_id: str) -> Element:
-    return next(s for s in elements(root, "section") if s.get("aria-labelledby") == heading_id)
-
-
-def names(root: Element) -> list[str]:
-    return [text_of(s) for s in elements(root, "span") if s.get("class") == "person-name"]
-
-
-async def signed_in(browser: Browser, organiser_account: AccountFactory, sign_in: SignIn, role: Role) -> None:
-    account = await organiser_account(role=role, mission=SLUG)
-    await sign_in(browser.client, account.email, account.password)
 
 
 async def test_registrations_list_everyone_with_their_sessions_and_search_finds_without_accents(
     labs: int, browser: Browser, organiser_account: AccountFactory, sign_in: SignIn, services: Services
 ) -> None:
-    organiser = await services.organiser_tokens.authenticate(await services.organiser_tokens.create("test", None))
     clinic = await session_id(services, EXPORT_CLINIC)
-    await services.attendance.add(SLUG, clinic, AttendeeDetails("Ira Raciņa", "p0@example.org"), organiser)
+    await services.attendance.add(SLUG, clinic, AttendeeDetails("Ira Raciņa", "p0@example.org"), await everywhere(services))
     await signed_in(browser, organiser_account, sign_in, Role.VIEWER)
     root = assert_valid_page((await browser.page(f"{BASE}/registrations")).text)
     rows = [text_of(tr) for tr in elements(by_id(root, "main"), "tr")[1:]]
@@ -130,7 +89,7 @@ async def test_by_hand_changes_go_through_the_ledger_and_mail_the_attendee(
 ) -> None:
     await signed_in(browser, organiser_account, sign_in, Role.EDITOR)
     page = f"{BASE}/sessions/{labs}/attendees"
-    view = await _attendees(services, labs)
+    view = await attendees_of(services, labs)
     before = len(await mails(services))
     # Promote the second in the queue over the head: an explicit override, one seat more.
     elina = view.waitlist[1].registration.id
@@ -138,20 +97,20 @@ async def test_by_hand_changes_go_through_the_ledger_and_mail_the_attendee(
     assert location(done) == f"{page}?done=promoted&who={elina}&raised=true"
     shown = text_of(assert_valid_page((await browser.page(location(done))).text))
     assert "Elīna Bērziņa has a seat now, ahead of the waitlist" in shown and "capacity went up by one" in shown
-    view = await _attendees(services, labs)
+    view = await attendees_of(services, labs)
     assert [i.attendee.name for i in view.confirmed][-1] == "Elīna Bērziņa"
     assert [(i.attendee.name, i.waitlist_position) for i in view.waitlist] == [("Arstanbeks Tazabekovs", 1)]
     # Cancel a confirmed person: their seat goes to the head of the waitlist.
     ira = view.confirmed[0].registration.id
     assert (await browser.submit(page, f"{page}/{ira}/cancel", {})).status_code == 303
-    view = await _attendees(services, labs)
+    view = await attendees_of(services, labs)
     assert "Arstanbeks Tazabekovs" in [i.attendee.name for i in view.confirmed] and not view.waitlist
     # Move someone to another session in one step.
     clinic = await session_id(services, EXPORT_CLINIC)
     aida = next(i.registration.id for i in view.confirmed if i.attendee.name == "Aida Ismailova")
     moved = await browser.submit(page, f"{page}/{aida}/move", {"session_id": str(clinic)})
     assert location(moved) == f"{page}?done=moved&who={aida}&to={clinic}"
-    assert [i.attendee.name for i in (await _attendees(services, clinic)).confirmed] == ["Aida Ismailova"]
+    assert [i.attendee.name for i in (await attendees_of(services, clinic)).confirmed] == ["Aida Ismailova"]
     # Add someone by hand: they get their links by mail.
     added = await browser.submit(page, page, {"name": "Gulnara Sadykova", "email": "gulnara@example.kg",
                                               "organisation": "Kyrgyz ICT Association"})
@@ -180,11 +139,11 @@ async def test_a_wrong_addition_is_shown_next_to_its_field_and_nothing_is_stored
     twice = await browser.submit(page, page, {"name": "Ira Raciņa", "email": "P0@example.org"})
     assert twice.status_code == 409
     assert "registered for this session already" in text_of(assert_valid_page(twice.text))
-    ira = (await _attendees(services, labs)).confirmed[0].registration.id
+    ira = (await attendees_of(services, labs)).confirmed[0].registration.id
     same = await browser.submit(page, f"{page}/{ira}/move", {"session_id": str(labs)})
     assert same.status_code == 409
     assert by_id(assert_valid_page(same.text), f"move-{ira}").get("aria-invalid") == "true"
-    view = await _attendees(services, labs)
+    view = await attendees_of(services, labs)
     assert (len(view.confirmed), len(view.waitlist)) == (2, 2)
 
 
@@ -195,7 +154,7 @@ async def test_a_viewer_sees_the_lists_without_buttons_and_every_change_is_403(
     page = f"{BASE}/sessions/{labs}/attendees"
     root = assert_valid_page((await browser.page(page)).text)
     assert [text_of(b) for b in elements(by_id(root, "main"), "button") if text_of(b) != "Sign out"] == []
-    view = await _attendees(services, labs)
+    view = await attendees_of(services, labs)
     head, ira = view.waitlist[0].registration.id, view.confirmed[0].registration.id
     clinic = await session_id(services, EXPORT_CLINIC)
     before = await mails(services)
@@ -207,7 +166,7 @@ async def test_a_viewer_sees_the_lists_without_buttons_and_every_change_is_403(
         refused = await browser.submit(f"{BASE}/registrations", action, fields)
         assert refused.status_code == 403, action
     assert await mails(services) == before
-    assert [i.registration.id for i in (await _attendees(services, labs)).waitlist][0] == head
+    assert [i.registration.id for i in (await attendees_of(services, labs)).waitlist][0] == head
 
 
 async def test_without_signing_in_pages_send_to_sign_in_and_posts_are_refused(labs: int, browser: Browser) -> None:
@@ -217,9 +176,3 @@ async def test_without_signing_in_pages_send_to_sign_in_and_posts_are_refused(la
     assert (await browser.client.get(f"{BASE}/registrations.csv", follow_redirects=False)).status_code == 303
     refused = await browser.submit("/organise/sign-in", f"{page}/1/cancel", {})
     assert refused.status_code == 403
-
-
-async def _attendees(services: Services, session: int) -> SessionAttendees:
-    """The list as the database has it (read as an organiser of every mission)."""
-    organiser = await services.organiser_tokens.authenticate(await services.organiser_tokens.create("test", None))
-    return await services.attendance.session_attendees(SLUG, session, organiser)

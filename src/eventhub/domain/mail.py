@@ -46,12 +46,20 @@ BODY_MAX = 20_000
 def check_message(subject: str, body: str) -> None:
     """What an organiser writes to attendees: a one-line subject (a line break there would
     start a new mail header), a body of text without control characters."""
+    check_subject(subject)
+    check_body(body)
+
+
+def check_subject(subject: str) -> None:
     if not subject.strip():
         raise InvalidInput("Write a subject.", code="subject_blank", field="subject")
     if len(subject) > SUBJECT_MAX or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in subject):
         raise InvalidInput(
             f"The subject is one line of at most {SUBJECT_MAX} characters.", code="subject_invalid", field="subject"
         )
+
+
+def check_body(body: str) -> None:
     if not body.strip():
         raise InvalidInput("Write the message.", code="body_blank", field="body")
     if len(body) > BODY_MAX or any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in body):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from eventhub.db.services.attendees import AttendeeDetails
 from eventhub.db.services.messages import Audience, MessageDraft
 from eventhub.domain.errors import DomainError, InvalidInput
-from eventhub.domain.mail import check_message
+from eventhub.domain.mail import check_body, check_subject
 from eventhub.i18n import N_, _
 from eventhub.schemas import Email, Name, ShortText
 from eventhub.web.forms import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, FormState, fits
@@ -83,10 +83,11 @@ def message_draft(form: MessageForm) -> tuple[MessageDraft | None, FormState]:
     audience = audience_of(form.session_id, form.include_waitlisted)
     if audience is None:
         errors["session_id"] = _("Choose a session of this mission, or everyone.")
-    try:
-        check_message(form.subject, form.body)
-    except InvalidInput as error:
-        errors[str(error.extra.get("field") or "")] = _message_error(error.code)
+    for check, value in ((check_subject, form.subject), (check_body, form.body)):
+        try:
+            check(value)
+        except InvalidInput as error:
+            errors[str(error.extra.get("field") or "")] = _message_error(error.code)
     state = FormState(values, errors)
     if errors or audience is None:
         return None, state

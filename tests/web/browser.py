@@ -73,10 +73,15 @@ class Server:
         return subprocess.run([sys.executable, "-m", "eventhub", *args], env=self.env, input=stdin,
                               capture_output=True, text=True, timeout=120, cwd=self.log.parent)
 
-    def api(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        request = urllib.request.Request(
-            self.base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-        )
+    def api(
+        self, path: str, body: dict[str, Any] | None = None, *, bearer: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """POST `body` as JSON (GET without one), with a bearer token if given."""
+        headers = {"Content-Type": "application/json"}
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read() or b"{}")

@@ -49,7 +49,8 @@ async def test_a_code_checks_in_once_and_the_second_time_says_when_the_first_was
     assert answer_of(again.text) == (
         "Ira Raciņa was checked in already. The first check-in was at Fri 27 Nov 15:00. Nothing was changed.")
     attendance = assert_valid_page((await browser.page(page)).text)
-    assert "1 of 2 checked in" in text_of(section(attendance, "attendance-heading"))
+    [current] = [tr for tr in elements(section(attendance, "attendance-heading"), "tr") if tr.get("class") == "current-row"]
+    assert text_of(elements(current, "td")[0]) == "1 of 2"  # of the confirmed, in the session at the door
 
 
 async def test_the_waitlisted_the_cancelled_and_unknown_codes_are_told_apart(

@@ -375,9 +375,7 @@ def _attendance(mission: Mission, fill: SessionFill, current: bool) -> Attendanc
         session_path=attendees_path(mission.slug, fill.session_id),
         checked_in=fill.checked_in,
         confirmed=fill.confirmed,
-        text=ngettext(
-            "%(num)s of %(confirmed)s checked in", "%(num)s of %(confirmed)s checked in", fill.checked_in,
-            confirmed=i18n.current().number(fill.confirmed),
-        ),
+        text=_("%(checked_in)s of %(confirmed)s", checked_in=i18n.current().number(fill.checked_in),
+               confirmed=i18n.current().number(fill.confirmed)),
         current=current,
     )

@@ -94,8 +94,8 @@ class CheckIns:
         door can tell them apart) whose name, address or organisation matches, or whose
         check-in code is the one typed."""
         typed = registration_of_check_in_code(self._secret_key, query)
-        async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_ATTENDEES)
+        async with self._database.read() as db:  # a viewer may look; checking in is the editor's
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW_ATTENDEES)
             await _session_in(db, mission, session_id)
             items = await listed(db, mission.id, session_id)
         found = [i for i in items if i.registration.id == typed or matches(i, query)]

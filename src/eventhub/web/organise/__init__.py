@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventhub.web.organise import accounts, history, team, tokens
+from eventhub.web.organise import accounts, attendees, checkin, history, messages, team, tokens
 
 ORGANISE_ROUTES: list[Any] = []
 ORGANISE_ROUTES.append(accounts.AccountPages)
@@ -15,3 +15,6 @@ ORGANISE_ROUTES.append(history.HistoryPages)
 ORGANISE_ROUTES.append(team.TeamPages)
 ORGANISE_ROUTES.append(team.InvitationPages)
 ORGANISE_ROUTES.append(tokens.TokenPages)
+ORGANISE_ROUTES.append(attendees.AttendeePages)
+ORGANISE_ROUTES.append(checkin.CheckInPages)
+ORGANISE_ROUTES.append(messages.MessagePages)

@@ -360,6 +360,20 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/organise/missions/{slug}/team/{account_id}/remove"): None,
     ("POST", "/organise/missions/{slug}/tokens"): lambda w, _: {"name": f"token {w.unique()}", "role": "viewer"},
     ("POST", "/organise/missions/{slug}/tokens/{token_id}/revoke"): None,
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees"): lambda w, _: {
+        "name": f"Added {w.unique()}", "email": f"added{w.unique()}@example.org",
+    },
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/promote"): None,
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/cancel"): None,
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/move"): lambda w, _: {
+        "session_id": str(w.ids["s2"]),
+    },
+    ("POST", "/organise/missions/{slug}/check-in"): lambda w, _: {"session_id": str(w.ids["s2"]), "code": "1-AAAAAAAA"},
+    ("POST", "/organise/missions/{slug}/messages/preview"): lambda w, _: {"subject": "Note", "body": "Bring your badge."},
+    ("POST", "/organise/missions/{slug}/messages"): lambda w, _: {
+        "subject": f"Note {w.unique()}", "body": "Bring your badge.", "recipients_seen": "1", "draft_key": str(w.unique()),
+    },
+    ("POST", "/organise/missions/{slug}/outbox/{message_id}/retry"): None,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -510,6 +524,22 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/organise/missions/{slug}/tokens"): Rule(everyone(403)),
     ("POST", "/organise/missions/{slug}/tokens/{token_id}/revoke"): Rule(everyone(403), mission_token),
     ("GET", "/api/missions/{slug}/history"): ORGANISER_READ,
+    ("GET", "/organise/missions/{slug}/registrations"): Rule(everyone(303)),
+    ("GET", "/organise/missions/{slug}/registrations.csv"): Rule(everyone(303)),
+    ("GET", "/organise/missions/{slug}/registrations.xlsx"): Rule(everyone(303)),
+    ("GET", "/organise/missions/{slug}/sessions/{session_id}/attendees"): Rule(everyone(303)),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees"): Rule(everyone(403)),
+    # (a bearer token signs nobody in, so these are refused before anything is looked up)
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/promote"): Rule(everyone(403)),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/cancel"): Rule(everyone(403)),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/move"): Rule(everyone(403)),
+    ("GET", "/organise/missions/{slug}/check-in"): Rule(everyone(303)),
+    ("POST", "/organise/missions/{slug}/check-in"): Rule(everyone(403)),
+    ("GET", "/organise/missions/{slug}/messages"): Rule(everyone(303)),
+    ("POST", "/organise/missions/{slug}/messages/preview"): Rule(everyone(403)),
+    ("POST", "/organise/missions/{slug}/messages"): Rule(everyone(403)),
+    ("GET", "/organise/missions/{slug}/outbox"): Rule(everyone(303)),
+    ("POST", "/organise/missions/{slug}/outbox/{message_id}/retry"): Rule(everyone(403), mail_in_the_outbox),
 }
 
 

@@ -29,6 +29,7 @@ from eventhub.schemas import MissionCreate
 from eventhub.app import create_app
 from eventhub.db.database import Database
 from eventhub.db.models import AccountLink
+from eventhub.db.services.messages import Audience
 from eventhub.db.services.registrations import SignupRequest
 from eventhub.db.services.team import link_token
 from eventhub.domain.permissions import Role
@@ -295,6 +296,23 @@ WRONG_LINK = ("a made-up link", lambda _w: {"token": f"ehl_{secrets.token_urlsaf
 MATRIX_PASSWORD = "matrix passphrase of some length"
 
 
+async def waitlisted_at_its_session(world: World) -> Params:
+    """The back office's promote button: a waitlisted registration under its session's page."""
+    session_id = await world.session(capacity=1)
+    await world.attendee(session_id)
+    return {"slug": SLUG, "session_id": session_id, "registration_id": await world.registration_id(session_id)}
+
+
+async def registration_at_its_session(world: World) -> Params:
+    return {"slug": SLUG, "session_id": world.ids["s2"], "registration_id": await world.registration_id(world.ids["s2"]),
+            "to_session_id": await world.session()}
+
+
+async def previewed_audience(world: World) -> Params:
+    """The count a message's preview showed (the send form carries it back)."""
+    return {"slug": SLUG, "recipients": await world.services.messages.count(SLUG, Audience(), LOADER)}
+
+
 def signup(world: World, _params: Params) -> dict[str, Any]:
     n = world.unique()
     return {"name": f"Signer {n}", "email": f"signer{n}@example.org", "session_ids": [world.ids["s2"]]}
@@ -365,13 +383,14 @@ BODIES: dict[tuple[str, str], Body | None] = {
     },
     ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/promote"): None,
     ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/cancel"): None,
-    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/move"): lambda w, _: {
-        "session_id": str(w.ids["s2"]),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/move"): lambda _w, p: {
+        "session_id": str(p["to_session_id"]),
     },
-    ("POST", "/organise/missions/{slug}/check-in"): lambda w, _: {"session_id": str(w.ids["s2"]), "code": "1-AAAAAAAA"},
-    ("POST", "/organise/missions/{slug}/messages/preview"): lambda w, _: {"subject": "Note", "body": "Bring your badge."},
-    ("POST", "/organise/missions/{slug}/messages"): lambda w, _: {
-        "subject": f"Note {w.unique()}", "body": "Bring your badge.", "recipients_seen": "1", "draft_key": str(w.unique()),
+    ("POST", "/organise/missions/{slug}/check-in"): lambda _w, p: {"session_id": str(p["at"]), "code": p["code"]},
+    ("POST", "/organise/missions/{slug}/messages/preview"): lambda _w, _: {"subject": "Note", "body": "Bring your badge."},
+    ("POST", "/organise/missions/{slug}/messages"): lambda w, p: {
+        "subject": f"Note {w.unique()}", "body": "Bring your badge.", "recipients_seen": str(p["recipients"]),
+        "draft_key": f"draft-{w.unique()}",
     },
     ("POST", "/organise/missions/{slug}/outbox/{message_id}/retry"): None,
 }
@@ -529,15 +548,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/organise/missions/{slug}/registrations.xlsx"): Rule(everyone(303)),
     ("GET", "/organise/missions/{slug}/sessions/{session_id}/attendees"): Rule(everyone(303)),
     ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees"): Rule(everyone(403)),
-    # (a bearer token signs nobody in, so these are refused before anything is looked up)
-    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/promote"): Rule(everyone(403)),
-    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/cancel"): Rule(everyone(403)),
-    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/move"): Rule(everyone(403)),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/promote"): Rule(
+        everyone(403), waitlisted_at_its_session),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/cancel"): Rule(
+        everyone(403), registration_at_its_session),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/move"): Rule(
+        everyone(403), registration_at_its_session),
     ("GET", "/organise/missions/{slug}/check-in"): Rule(everyone(303)),
-    ("POST", "/organise/missions/{slug}/check-in"): Rule(everyone(403)),
+    ("POST", "/organise/missions/{slug}/check-in"): Rule(everyone(403), code_at_the_door),
     ("GET", "/organise/missions/{slug}/messages"): Rule(everyone(303)),
     ("POST", "/organise/missions/{slug}/messages/preview"): Rule(everyone(403)),
-    ("POST", "/organise/missions/{slug}/messages"): Rule(everyone(403)),
+    ("POST", "/organise/missions/{slug}/messages"): Rule(everyone(403), previewed_audience),
     ("GET", "/organise/missions/{slug}/outbox"): Rule(everyone(303)),
     ("POST", "/organise/missions/{slug}/outbox/{message_id}/retry"): Rule(everyone(403), mail_in_the_outbox),
 }
@@ -728,6 +749,25 @@ ACCOUNT_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/organise/missions/{slug}/tokens"): Rule(office_read()),
     ("POST", "/organise/missions/{slug}/tokens"): Rule(owners_write(201)),
     ("POST", "/organise/missions/{slug}/tokens/{token_id}/revoke"): Rule(owners_write(303), mission_token),
+    # attendees, the door, messages: every member sees and exports; editors change and write
+    ("GET", "/organise/missions/{slug}/registrations"): Rule(office_read()),
+    ("GET", "/organise/missions/{slug}/registrations.csv"): Rule(office_read()),
+    ("GET", "/organise/missions/{slug}/registrations.xlsx"): Rule(office_read()),
+    ("GET", "/organise/missions/{slug}/sessions/{session_id}/attendees"): Rule(office_read()),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees"): Rule(editors_write(303)),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/promote"): Rule(
+        editors_write(303), waitlisted_at_its_session),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/cancel"): Rule(
+        editors_write(303), registration_at_its_session),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/attendees/{registration_id}/move"): Rule(
+        editors_write(303), registration_at_its_session),
+    ("GET", "/organise/missions/{slug}/check-in"): Rule(office_read()),
+    ("POST", "/organise/missions/{slug}/check-in"): Rule(editors_write(303), code_at_the_door),
+    ("GET", "/organise/missions/{slug}/messages"): Rule(office_read()),
+    ("POST", "/organise/missions/{slug}/messages/preview"): Rule(editors_write(200)),
+    ("POST", "/organise/missions/{slug}/messages"): Rule(editors_write(303), previewed_audience),
+    ("GET", "/organise/missions/{slug}/outbox"): Rule(office_read()),
+    ("POST", "/organise/missions/{slug}/outbox/{message_id}/retry"): Rule(editors_write(303), mail_in_the_outbox),
 }
 
 

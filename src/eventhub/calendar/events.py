@@ -17,6 +17,7 @@ from eventhub.domain.programme import RegistrationStatus, SessionKind, SessionSt
 from eventhub.domain.translations import FrozenTranslations, Translations, localized
 from eventhub.i18n import Translator, translator
 from eventhub.i18n.labels import kind_label
+from eventhub.richtext import plain_text
 from eventhub.urls import Urls
 
 
@@ -107,11 +108,12 @@ def calendar_event(
     last_modified: datetime | None = None,
     translator: Translator | None = None,
     link_language: str | None = None,
+    notice: str | None = None,
 ) -> CalendarEvent:
     """A session as calendars show it; the same UID wherever it appears (feeds and mail),
     whatever the language: `translator` gives its texts and picks its content translations
     (none: the original texts with English labels); `link_language` goes into its page's
-    URL (none: the page speaks its reader's language)."""
+    URL (none: the page speaks its reader's language); `notice` leads the description."""
     t = translator or _ORIGINAL
     language = t.language if translator is not None else None
     venue = session.venue
@@ -125,7 +127,7 @@ def calendar_event(
         ends_local=session.ends_local,
         timezone=session.timezone,
         summary=summary or localized(session.title, session.translations, "title", language).text,
-        description=_description(session, session_url, t, language),
+        description=_description(session, session_url, t, language, notice),
         location=venue_line(venue, language) if venue else session.online_url,
         geo=(venue.latitude, venue.longitude)
         if venue and venue.latitude is not None and venue.longitude is not None
@@ -150,10 +152,16 @@ def personal_event(
     """A session in its attendee's own feed: confirmed, tentative while waitlisted (the
     place in the title), cancelled when either the session or the registration is."""
     t = translator or _ORIGINAL
-    if session.status != SessionStatus.PUBLISHED or registration.status == RegistrationStatus.CANCELLED:
-        status, summary = EventStatus.CANCELLED, None
+    title = localized(session.title, session.translations, "title", t.language if translator else None).text
+    notice = None
+    # Who ended it reads differently: the organisers' cancellation, or the attendee's own
+    # place given up (the session itself goes ahead). Both leave calendars as cancelled.
+    if session.status != SessionStatus.PUBLISHED:
+        status, summary = EventStatus.CANCELLED, t.gettext("Cancelled by the organisers: %(title)s", title=title)
+    elif registration.status == RegistrationStatus.CANCELLED:
+        status, summary = EventStatus.CANCELLED, t.gettext("Registration cancelled: %(title)s", title=title)
+        notice = t.gettext("Your registration for this session is cancelled. The session itself takes place as planned.")
     elif registration.status == RegistrationStatus.WAITLISTED:
-        title = localized(session.title, session.translations, "title", t.language if translator else None).text
         status, summary = EventStatus.TENTATIVE, t.gettext(
             "Waitlist #%(position)s: %(title)s", position=waitlist_position, title=title
         )
@@ -166,6 +174,7 @@ def personal_event(
         slug=slug,
         status=status,
         summary=summary,
+        notice=notice,
         sequence=session.sequence + registration_revision(registration),
         last_modified=max(session.updated_at, registration.updated_at),
         translator=translator,
@@ -188,12 +197,14 @@ def venue_line(venue: VenueFacts, language: str | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _description(session: SessionFacts, session_url: str, t: Translator, language: str | None) -> str:
-    parts = []
+def _description(
+    session: SessionFacts, session_url: str, t: Translator, language: str | None, notice: str | None = None
+) -> str:
+    parts = [notice] if notice else []
     if session.status == SessionStatus.CANCELLED and session.cancel_reason:
         # First: what a subscriber must read. The reason is the organiser's own words, as written.
         parts.append(t.gettext("Cancelled: %(reason)s", reason=session.cancel_reason.strip()))
-    description = localized(session.description, session.translations, "description", language).text.strip()
+    description = plain_text(localized(session.description, session.translations, "description", language).text).strip()
     if description:
         parts.append(description)
     if session.speakers:

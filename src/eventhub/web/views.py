@@ -15,6 +15,7 @@ from itertools import groupby
 
 from markupsafe import Markup
 
+from eventhub import richtext
 from eventhub.present import Presenter
 from eventhub.schemas import MissionOut, SessionOut, SubscribeLinksOut
 from eventhub.db.models import Mission
@@ -86,7 +87,7 @@ class SessionCard:
     cancelled: bool
     cancel_reason: str | None
     language: str | None
-    description: list[str]  # paragraphs
+    description: Markup  # the organiser's Markdown, rendered and sanitised
     ics_url: str
 
     @property
@@ -186,7 +187,7 @@ def session_card(out: SessionOut, mission: Mission, now: datetime) -> SessionCar
         cancelled=out.status == SessionStatus.CANCELLED,
         cancel_reason=out.cancel_reason,
         language=out.language,
-        description=[p.strip() for p in out.description.split("\n\n") if p.strip()],
+        description=richtext.to_html(out.description),
         ics_url=out.ics_url,
     )
 
@@ -226,7 +227,7 @@ def mission_list(missions: Sequence[Mission]) -> list[MissionSummary]:
             MissionSummary(
                 path=PATHS.mission(m.slug),
                 title=texts["title"],
-                summary=texts["summary"],
+                summary=richtext.plain_text(texts["summary"]),
                 dates=mission_dates(m),
                 place=", ".join(p for p in (texts["host_city"], m.host_country) if p),
             )
@@ -254,6 +255,7 @@ class Day:
 @dataclass(frozen=True, slots=True)
 class AgendaPage:
     mission: MissionOut
+    summary: Markup  # the mission's summary, written in the descriptions' Markdown
     dates: str
     zone: str
     city: str
@@ -294,6 +296,7 @@ def agenda_page(
     out = present.mission(mission, lang)
     return AgendaPage(
         mission=out,
+        summary=richtext.to_html(out.summary),
         dates=mission_dates(mission),
         zone=zone_label(mission.timezone, mission.starts_on),
         city=city_of(mission.timezone),

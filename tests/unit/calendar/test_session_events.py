@@ -74,6 +74,22 @@ def test_personal_events_follow_the_registration():
     assert session_cancelled.status == EventStatus.CANCELLED
 
 
+def test_a_personal_feed_tells_the_attendees_own_cancellation_from_the_organisers():
+    mine = personal(Registration(status=RegistrationStatus.CANCELLED, cancelled_at=CHANGED + timedelta(hours=1)))
+    assert mine.summary == "Registration cancelled: Export clinic"
+    assert mine.description.startswith("Your registration for this session is cancelled. The session itself takes")
+    theirs = personal(Registration(), replace(SESSION, status=SessionStatus.CANCELLED, cancel_reason="Flooded."))
+    assert theirs.summary == "Cancelled by the organisers: Export clinic"
+    assert theirs.description.startswith("Cancelled: Flooded.\n\nBring your numbers.")
+    withdrawn = personal(Registration(), replace(SESSION, status=SessionStatus.DRAFT))  # back to draft: gone as well
+    assert (withdrawn.status, withdrawn.summary) == (EventStatus.CANCELLED, theirs.summary)
+
+
+def test_a_formatted_description_reaches_calendars_as_plain_text():
+    written = replace(SESSION, description="Bring **your numbers**:\n\n- revenue\n- [the form](https://f.example.org/a)")
+    assert event(written).description.startswith("Bring your numbers:\n\n- revenue\n- the form (https://f.example.org/a)\n\n")
+
+
 @pytest.mark.parametrize(
     ("registration", "revision"),
     [

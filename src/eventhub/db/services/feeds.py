@@ -43,6 +43,7 @@ from eventhub.db.services.seats import waitlist_positions
 from eventhub.db.services.sessions import SessionFilter
 from eventhub.domain.errors import NotFound
 from eventhub.domain.programme import MissionStatus, SessionStatus
+from eventhub.richtext import plain_text
 from eventhub.urls import Urls
 
 # Bump when the rendering changes, so that old ETags stop matching.
@@ -260,7 +261,7 @@ class Feeds:
                 current = await db.get_one(Mission, mission.id)  # the version and the rows, one snapshot
                 events = await load(db, current)
             texts = localize({"title": current.title, "summary": current.summary}, current.translations, t.language)
-            meta = CalendarMeta(name=texts["title"], description=texts["summary"] or None, timezone=current.timezone)
+            meta = CalendarMeta(name=texts["title"], description=plain_text(texts["summary"]) or None, timezone=current.timezone)
             full_key = versioned(current.version)
             feed = RenderedFeed(render_calendar(meta, events, cache=self._events), _etag(full_key), current.updated_at)
             self._bodies.put(full_key, feed)

@@ -365,6 +365,9 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/manage/{token}/feed-token"): None,
     ("POST", "/manage/{token}/language"): lambda _w, _: {"language": "lv"},
     ("POST", "/manage/{token}/sessions/{session_id}/register"): None,
+    ("POST", "/manage/{token}/sessions"): lambda w, _: {"session_ids": str(w.ids["s2"])},
+    ("POST", "/missions/{slug}/programme"): lambda w, p: {**signup_form(w, p), "session_ids": str(w.ids["s2"])},
+    ("POST", "/missions/{slug}/resend-link"): lambda w, _: {"email": f"who{w.unique()}@example.org"},
     ("POST", "/language"): lambda _w, _: {"lang": "ru", "next": "/"},
     # The back office (bearer tokens sign nobody in to it).
     ("POST", "/organise/sign-in"): lambda _w, _: {"email": "nobody@example.org", "password": "not the password", "next": "/organise"},
@@ -505,7 +508,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/missions/{slug}"): PUBLIC,
     ("GET", "/missions/{slug}/sessions/{session_id}"): PUBLIC,
     ("POST", "/missions/{slug}/sessions/{session_id}"): Rule(everyone(303)),
-    ("GET", "/registrations/check-email"): PUBLIC,
+    ("GET", "/missions/{slug}/programme"): PUBLIC,
+    ("POST", "/missions/{slug}/programme"): Rule(everyone(303)),
+    ("GET", "/missions/{slug}/registered-before"): PUBLIC,
+    ("GET", "/missions/{slug}/resend-link"): PUBLIC,
+    ("POST", "/missions/{slug}/resend-link"): Rule(everyone(303)),  # the same answer for any address
     ("POST", "/language"): Rule(everyone(303)),  # the language switcher: only the reader's own cookie
     # opened by the cookie that the registration form's answer sets
     ("GET", ANSWER_PATH): Rule(everyone(200), fresh_answer, wrong=(("without the cookie", lambda _w: {"cookie": None}, 404),)),
@@ -513,6 +520,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/manage/{token}/feed-token"): token_in_path(303),
     ("POST", "/manage/{token}/language"): token_in_path(303),  # the attendee's mail and feed language
     ("POST", "/manage/{token}/sessions/{session_id}/register"): Rule(
+        everyone(303), another_session, wrong=(("a random token", lambda _w: {"token": random_token()}, 404),)
+    ),
+    ("POST", "/manage/{token}/sessions"): Rule(
         everyone(303), another_session, wrong=(("a random token", lambda _w: {"token": random_token()}, 404),)
     ),
     ("POST", "/manage/{token}/registrations/{session_id}/cancel"): Rule(

@@ -233,7 +233,7 @@ async def test_the_json_api_needs_no_csrf_token(bishkek: str, browser: Browser, 
     assert "eventhub_csrf" not in response.headers.get("set-cookie", "")
 
 
-async def test_an_existing_address_gets_a_neutral_check_your_email_page(
+async def test_an_existing_address_is_told_plainly_and_shown_nothing_of_its_owner(
     bishkek: str, browser: Browser, services: Services
 ) -> None:
     sid = await session_id(services, TEST_LABS)
@@ -241,11 +241,12 @@ async def test_an_existing_address_gets_a_neutral_check_your_email_page(
         SLUG, SignupRequest("Ira Raciņa", "ira@example.lv", "LIKTA", [sid]), None
     )
     response = await browser.register(sid, "Someone Else", "IRA@example.lv")
-    assert location(response) == f"/registrations/check-email?mission={SLUG}"
+    assert location(response) == f"/missions/{SLUG}/registered-before"
     page = await browser.page(location(response))
     root = assert_valid_page(page.text)
-    assert text_of(elements(root, "h1")[0]) == "Check your e-mail"
-    assert "Raciņa" not in page.text and "LIKTA" not in page.text and "already" not in page.text
+    assert text_of(elements(root, "h1")[0]) == "You have registered with this address before"
+    assert "We have e-mailed your manage link to the address you entered." in text_of(root)
+    assert "Raciņa" not in page.text and "LIKTA" not in page.text and "/manage/" not in page.text
 
 
 async def test_manage_page_lists_sessions_cancels_one_and_frees_the_seat(

@@ -70,6 +70,7 @@ class AttendeePage:
     registrations: list[MyRegistration]
     subscribe: Subscribe
     can_add: list[SessionCard]  # sessions open for registration that the attendee is not in
+    picked: list[SessionCard]  # of those, the ones this browser chose on the agenda before it was recognised
     languages: list[tuple[str, str, bool]]  # (code, name in itself, theirs) for their mail and feed
 
 
@@ -108,6 +109,7 @@ def attendee_page(
     present: Presenter,
     programme: Sequence[SessionView] = (),
     now: datetime | None = None,
+    picked: Sequence[int] = (),
 ) -> AttendeePage:
     lang = i18n.current().language
     me = present.me(view, manage_token, lang)
@@ -117,6 +119,7 @@ def attendee_page(
         if now
         else []
     )
+    can_add = [c for c in cards if c.availability.can_register and c.id not in live]
     return AttendeePage(
         me=me,
         manage_url=present.urls.manage(manage_token),
@@ -125,6 +128,7 @@ def attendee_page(
         mission_path=PATHS.mission(view.mission.slug),
         registrations=[my_registration(item, view.mission) for item in me.registrations],
         subscribe=subscribe_box(me.subscribe, private=True),
-        can_add=[c for c in cards if c.availability.can_register and c.id not in live],
+        can_add=can_add,
+        picked=[c for c in can_add if c.id in set(picked)],
         languages=[(code, ENDONYMS[code], code == me.language) for code in LANGUAGES],
     )

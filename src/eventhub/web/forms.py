@@ -8,7 +8,7 @@ import msgspec
 
 from eventhub import i18n
 from eventhub.i18n import _
-from eventhub.schemas import Email, Name, ShortText
+from eventhub.schemas import MAX_ID, Email, Name, ShortText
 from eventhub.db.services.registrations import SignupRequest
 
 NAME_MAX = 200
@@ -47,7 +47,38 @@ def fits(value: str, rule: object) -> bool:
     return True
 
 
-def validate(form: RegistrationForm, session_id: int) -> tuple[SignupRequest | None, FormState]:
+@dataclass(slots=True)
+class ProgrammeForm(RegistrationForm):
+    """The agenda's "my programme" selection: one checkbox per session (a lone one posts a string)."""
+
+    session_ids: list[str] | str = field(default_factory=list)
+
+    @property
+    def chosen(self) -> list[int]:
+        """The chosen session ids in the order given, without repeats; junk is dropped
+        (a session that is not there is refused by the service like any other)."""
+        raw = [self.session_ids] if isinstance(self.session_ids, str) else self.session_ids
+        ids = [int(v) for v in raw if v.strip().isdigit() and 1 <= int(v) <= MAX_ID]
+        return list(dict.fromkeys(ids))
+
+
+@dataclass(slots=True)
+class EmailForm:
+    email: str = ""
+
+
+def email_error(email: str) -> str | None:
+    """What is wrong with an address typed into a form, or None."""
+    if not email:
+        return _("Enter your e-mail address.")
+    if len(email) > EMAIL_MAX:
+        return _("An e-mail address can be at most %(max)s characters long.", max=EMAIL_MAX)
+    if not fits(email, Email):
+        return _("Enter an e-mail address in the form name@example.org.")
+    return None
+
+
+def validate(form: RegistrationForm, session_ids: list[int]) -> tuple[SignupRequest | None, FormState]:
     values = {
         "name": form.name.strip(),
         "email": form.email.strip(),
@@ -60,21 +91,19 @@ def validate(form: RegistrationForm, session_id: int) -> tuple[SignupRequest | N
         errors["name"] = _("Your name can be at most %(max)s characters long.", max=NAME_MAX)
     elif not fits(values["name"], Name):
         errors["name"] = _("Write your name on one line, without control characters.")
-    if not values["email"]:
-        errors["email"] = _("Enter your e-mail address.")
-    elif len(values["email"]) > EMAIL_MAX:
-        errors["email"] = _("An e-mail address can be at most %(max)s characters long.", max=EMAIL_MAX)
-    elif not fits(values["email"], Email):
-        errors["email"] = _("Enter an e-mail address in the form name@example.org.")
+    if (problem := email_error(values["email"])) is not None:
+        errors["email"] = problem
     if len(values["organisation"]) > ORGANISATION_MAX:
         errors["organisation"] = _("The organisation can be at most %(max)s characters long.", max=ORGANISATION_MAX)
     elif not fits(values["organisation"], ShortText):
         errors["organisation"] = _("Write the organisation on one line, without control characters.")
+    if not session_ids:
+        errors["sessions"] = _("Choose at least one session.")
     state = FormState(values, errors)
     if errors:
         return None, state
     # A new attendee's mail and personal feed speak the language of the page they signed up on.
     request = SignupRequest(
-        values["name"], values["email"], values["organisation"] or None, [session_id], i18n.current().language
+        values["name"], values["email"], values["organisation"] or None, session_ids, i18n.current().language
     )
     return request, state

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -22,13 +23,14 @@ from eventhub.domain.registration import SignupStatus
 from eventhub.services import Services
 from eventhub.urls import PATHS
 from eventhub.web import answer as answers
-from eventhub.web import attendee, views
+from eventhub.web import attendee, returning, views
 from eventhub.web.errors import ErrorPage, render_error
-from eventhub.web.forms import FormState, RegistrationForm, validate
+from eventhub.web.forms import FormState, ProgrammeForm, RegistrationForm, validate
 from eventhub.web.language import settle
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FormBody = Annotated[RegistrationForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+SessionsBody = Annotated[ProgrammeForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 @dataclass(slots=True)
@@ -86,19 +88,14 @@ class SessionPages(Controller):
         present: NamedDependency[Presenter],
     ) -> Response[Any]:
         await enforce_registration_rate_limit(request)
-        signup, form = validate(data, session_id)
+        signup, form = validate(data, [session_id])
         if signup is None:
             return await _session_template(services, present, slug, session_id, form, status=422)
         try:
-            outcome = await services.registrations.register(slug, signup, None)
+            return await sign_up(request, services, present, slug, signup)
         except AllSessionsRefused:
             closed = FormState(form.values, {"": _("Registration for this session has just closed.")})
             return await _session_template(services, present, slug, session_id, closed, status=409)
-        if outcome.outcome == Outcome.EXISTING_ADDRESS:
-            # The same neutral answer whoever owns the address: nothing about them is shown.
-            return Redirect(f"/registrations/check-email?mission={slug}", status_code=303)
-        assert outcome.manage_token is not None
-        return _to_answer(services, present, outcome, outcome.manage_token)
 
 
 async def _session_template(
@@ -111,13 +108,50 @@ async def _session_template(
     return Template("session.html", context={"page": page, "form": form}, status_code=status)
 
 
-def _to_answer(services: Services, present: Presenter, outcome: SignupOutcome, manage_token: str) -> Redirect:
+async def sign_up(
+    request: Request[Any, Any, Any], services: Services, present: Presenter, slug: str, signup: SignupRequest
+) -> Redirect:
+    """A registration form's signup, from a session page or the agenda's selection: the
+    answer page for a new attendee (or this browser's own, recognised by its cookie);
+    for an address registered before, nothing changes here and its owner is mailed the
+    manage link, where this browser's picks wait (`returning`). Raises AllSessionsRefused."""
+    remembered = returning.remembered(request)
+    outcome = await services.registrations.register(slug, signup, None, remembered=remembered)
+    secure = _secure(services)
+    if outcome.outcome == Outcome.EXISTING_ADDRESS:
+        now = int(services.clock().timestamp())
+        keep = returning.keep_picked(slug, list(signup.session_ids), _picked_key(services), now, secure=secure)
+        return Redirect(f"{PATHS.mission(slug)}/registered-before", status_code=303, cookies=[keep])
+    token = outcome.manage_token or remembered
+    assert token is not None
+    return _to_answer(services, present, outcome, token, slug)
+
+
+def _secure(services: Services) -> bool:
+    return services.settings.public_url.startswith("https://")
+
+
+def _picked_key(services: Services) -> bytes:
+    return answers.signing_key(services.settings.secret_key, "picked-cookie")
+
+
+def _to_answer(
+    services: Services,
+    present: Presenter,
+    outcome: SignupOutcome,
+    manage_token: str,
+    slug: str,
+    *,
+    extra: Sequence[Cookie] = (),
+) -> Redirect:
+    """To the answer page (its data in a sealed cookie); this browser is remembered too."""
     answer = answers.Answer(
         manage_token=manage_token,
         session_ids=[r.session_id for r in outcome.results if r.status != SignupStatus.REFUSED],
         codes={r.session_id: r.code for r in outcome.results if r.code},
         warnings=[views.warning_text(w) for w in outcome.warnings],
         issued_at=int(services.clock().timestamp()),
+        refused={r.session_id: r.title for r in outcome.results if r.status == SignupStatus.REFUSED and r.title},
     )
     cookie = Cookie(
         key=answers.COOKIE,
@@ -125,10 +159,11 @@ def _to_answer(services: Services, present: Presenter, outcome: SignupOutcome, m
         path=answers.PATH,
         max_age=answers.MAX_AGE_SECONDS,
         httponly=True,
-        secure=services.settings.public_url.startswith("https://"),
+        secure=_secure(services),
         samesite="lax",
     )
-    return Redirect(answers.PATH, status_code=303, cookies=[cookie])
+    remember = returning.remember(manage_token, slug, secure=_secure(services))
+    return Redirect(answers.PATH, status_code=303, cookies=[cookie, remember, *extra])
 
 
 class RegistrationPages(Controller):
@@ -162,11 +197,6 @@ class RegistrationPages(Controller):
         ]
         return Template("answer.html", context={"page": page, "just": just, "answer": found})
 
-    @get("/check-email", name="check_email")
-    async def check_email(self, mission: FromQuery[str | None] = None) -> Template:
-        back = PATHS.mission(mission) if mission and SLUG.fullmatch(mission) else "/"
-        return Template("check_email.html", context={"back": back})
-
 
 class ManagePages(Controller):
     """Everything under /manage/<token>: the access log redacts the token (eventhub.logs)."""
@@ -177,6 +207,7 @@ class ManagePages(Controller):
     @get("/", name="manage")
     async def show(
         self,
+        request: Request[Any, Any, Any],
         token: FromPath[str],
         services: NamedDependency[Services],
         present: NamedDependency[Presenter],
@@ -189,7 +220,9 @@ class ManagePages(Controller):
         programme = []
         if view.mission.status == MissionStatus.PUBLISHED:
             _, programme = await services.sessions.list(view.mission.slug, None)
-        page = attendee.attendee_page(view, token, present, programme, services.clock())
+        slug, now = view.mission.slug, services.clock()
+        picked = returning.picked(request, _picked_key(services), now, slug)
+        page = attendee.attendee_page(view, token, present, programme, now, picked)
         cancelled_title = next((r.title for r in page.registrations if r.session_id == cancelled), None)
         return Template(
             "manage.html",
@@ -200,6 +233,8 @@ class ManagePages(Controller):
                 "rotated": rotated,
                 "language_saved": language_saved,
             },
+            # From now on this browser's forms for this mission add sessions to this attendee.
+            cookies=[returning.remember(token, slug, secure=_secure(services))],
         )
 
     @post("/registrations/{session_id:int}/cancel", name="cancel")
@@ -224,7 +259,23 @@ class ManagePages(Controller):
         outcome = await services.registrations.register(
             mission.slug, SignupRequest(None, None, None, [session_id]), token
         )
-        return _to_answer(services, present, outcome, token)
+        return _to_answer(services, present, outcome, token, mission.slug)
+
+    @post("/sessions", name="add_sessions")
+    async def add_sessions(
+        self,
+        request: Request[Any, Any, Any],
+        token: FromPath[str],
+        data: SessionsBody,
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+    ) -> Redirect:
+        """Sign up for the sessions picked on the agenda before this browser was recognised."""
+        await enforce_registration_rate_limit(request)
+        mission = (await services.registrations.me(token)).mission
+        outcome = await services.registrations.register(mission.slug, SignupRequest(None, None, None, data.chosen), token)
+        forget = returning.forget_picked(secure=_secure(services))
+        return _to_answer(services, present, outcome, token, mission.slug, extra=[forget])
 
     @post("/language", name="attendee_language")
     async def set_language(

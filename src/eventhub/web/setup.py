@@ -32,6 +32,8 @@ from eventhub.web.language import LanguageMiddleware, LanguageSwitch, Languages,
 from eventhub.web.organise import ORGANISE_ROUTES
 from eventhub.web.organise.guard import SignInRequired, signed_in, to_sign_in
 from eventhub.web.pages import ManagePages, ProgrammePages, RegistrationPages, SessionPages
+from eventhub.web.programme import ProgrammeSelection
+from eventhub.web.views import refusal_text
 from eventhub.web.security import CSRF_FIELD, csrf_config, ids_in_range, page_headers
 
 HERE = Path(__file__).parent
@@ -54,7 +56,7 @@ class Web:
 def build_web(settings: Settings) -> Web:
     pages = Router(
         path="/",
-        route_handlers=[ProgrammePages, SessionPages, RegistrationPages, ManagePages, LanguageSwitch, *ORGANISE_ROUTES],
+        route_handlers=[ProgrammePages, SessionPages, ProgrammeSelection, RegistrationPages, ManagePages, LanguageSwitch, *ORGANISE_ROUTES],
         # CSRF on the page routes only: API clients post JSON with bearer tokens and
         # never see the cookie; feeds and static files stay cookie-free and cacheable.
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
@@ -103,6 +105,7 @@ def _engine(public_base: str) -> JinjaTemplateEngine:
     environment.globals["ALREADY_REGISTERED"] = ALREADY_REGISTERED  # a signup result's code, from the domain
     environment.globals["mission_status_label"] = mission_status_label
     environment.globals["team_role_label"] = team_role_label
+    environment.globals["refusal_text"] = refusal_text
     environment.filters["hhmm"] = clock
     return JinjaTemplateEngine.from_environment(environment)
 

@@ -23,7 +23,7 @@ from eventhub.db.services.sessions import SessionView
 from eventhub.domain.programme import MissionStatus, SessionKind, SessionStatus
 from eventhub.domain.registration import Refusal, ScheduleWarning, WarningKind, refusal, signup_window
 from eventhub.domain.time import zone
-from eventhub.domain.translations import localize
+from eventhub.domain.translations import localize, localized
 from eventhub import i18n
 from eventhub.i18n import N_, _, ngettext
 from eventhub.i18n.labels import kind_label, role_label
@@ -264,6 +264,11 @@ class AgendaPage:
     days: list[Day]
     subscribe: Subscribe
 
+    @property
+    def can_pick(self) -> bool:
+        """Whether any session shown takes registrations (the "my programme" selection)."""
+        return any(c.availability.can_register for day in self.days for c in day.cards)
+
 
 def agenda_page(
     mission: Mission,
@@ -327,6 +332,54 @@ def session_page(mission: Mission, view: SessionView, present: Presenter, now: d
         zone=zone_label(mission.timezone, card.starts.date()),
         add_to_calendar=present.subscribe(out.ics_url, out.title),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammePage:
+    """The sessions picked on the agenda, in programme order, before signing up for them."""
+
+    mission: MissionOut
+    chosen: list[SessionCard]
+
+    @property
+    def open(self) -> list[SessionCard]:
+        return [c for c in self.chosen if c.availability.can_register]
+
+
+def programme_page(
+    mission: Mission, sessions: Sequence[SessionView], chosen: Sequence[int], present: Presenter, now: datetime
+) -> ProgrammePage:
+    lang = i18n.current().language
+    wanted = set(chosen)
+    cards = [
+        session_card(present.session(view, mission.slug, lang), mission, now)
+        for view in sessions
+        if view.session.id in wanted
+    ]
+    return ProgrammePage(present.mission(mission, lang), cards)
+
+
+def mission_title(mission: Mission) -> str:
+    return localized(mission.title, mission.translations, "title", i18n.current().language).text
+
+
+_REFUSALS = {
+    Refusal.SESSION_NOT_FOUND: N_("This session is not in the programme."),
+    Refusal.MISSION_NOT_PUBLISHED: N_("This programme is not open for registration."),
+    Refusal.SESSION_NOT_PUBLISHED: N_("This session is not in the programme."),
+    Refusal.SESSION_CANCELLED: N_("This session is cancelled."),
+    Refusal.REGISTRATION_NOT_NEEDED: N_("No registration needed: just come along."),
+    Refusal.REGISTRATION_CLOSED: N_("Registration for this session is closed."),
+    Refusal.REGISTRATION_NOT_OPEN_YET: N_("Registration for this session has not opened yet."),
+    Refusal.REGISTRATION_WINDOW_ENDED: N_("Registration for this session has ended."),
+    Refusal.SESSION_STARTED: N_("This session has started: registration is closed."),
+}
+
+
+def refusal_text(code: str | None) -> str:
+    """Why one session of a signup took no registration, as the answer page says it."""
+    known = code in Refusal.__members__.values()
+    return _(_REFUSALS[Refusal(code)] if known else N_("Registration for this session is closed."))
 
 
 def warning_text(warning: ScheduleWarning) -> str:

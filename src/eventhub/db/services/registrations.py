@@ -65,6 +65,7 @@ class SessionResult:
     status: SignupStatus
     waitlist_position: int | None = None
     code: str | None = None
+    title: str | None = None  # the session's, when it exists (pages name the refused ones)
 
 
 class Outcome(StrEnum):
@@ -114,13 +115,21 @@ class Registrations:
         self._clock = clock
         self._secret_key = secret_key
 
-    async def register(self, slug: str, request: SignupRequest, manage_token: str | None) -> SignupOutcome:
+    async def register(
+        self, slug: str, request: SignupRequest, manage_token: str | None, *, remembered: str | None = None
+    ) -> SignupOutcome:
         """Sign up for sessions: the hot path of a registration rush, so it reads and writes
         plain rows (no ORM objects), and holds each session's lock only for the seat: the
-        attendee is written before the first lock (see `seats`)."""
+        attendee is written before the first lock (see `seats`).
+
+        `remembered`: a manage token the caller's browser keeps (a page's cookie). It acts
+        as the manage token only for a request with that attendee's own address; with any
+        other address it is ignored, so it never lends one attendee's rights to another."""
         now = self._clock()
         turns = signup_turns(request.session_ids, self._database.lock_timeout_seconds)
         async with turns, self._database.write() as db:
+            if manage_token is None and remembered is not None:
+                manage_token = await _remembered_for(db, slug, remembered, request.email)
             attendee = await self._attendee_for(db, slug, request, manage_token, now)
             if attendee is None:
                 return SignupOutcome(Outcome.EXISTING_ADDRESS, "")
@@ -185,6 +194,19 @@ class Registrations:
         if owner is not None:
             await enqueue(db, MailKind.MANAGE_LINK, mission_id=mission.id, attendee_id=owner.id, session_id=None, now=now)
         return None
+
+    async def resend_manage_link(self, slug: str, email: str) -> None:
+        """Mail the manage link to `email` if it is registered for this published mission.
+        The caller learns nothing either way: the answer is the same."""
+        now = self._clock()
+        async with self._database.write() as db:
+            mission = await _open_mission(db, slug)
+            if mission.status != MissionStatus.PUBLISHED:
+                raise mission_not_found(slug)
+            owner = await _attendee_by_email(db, mission.id, email)
+            if owner is not None:
+                await enqueue(db, MailKind.MANAGE_LINK, mission_id=mission.id, attendee_id=owner.id, session_id=None,
+                              now=now)
 
     async def me(self, manage_token: str) -> AttendeeView:
         async with self._database.read() as db:
@@ -281,6 +303,16 @@ async def _attendee_by_manage_token(db: AsyncSession, token: str) -> Attendee:
         # The same answer for a random token and another attendee's: nothing to probe.
         raise NotFound("No attendee for this token.", code="attendee_not_found")
     return attendee
+
+
+async def _remembered_for(db: AsyncSession, slug: str, token: str, email: str | None) -> str | None:
+    """The remembered manage token, when it is an attendee's of this mission with this address."""
+    if email is None:
+        return None
+    key = await db.scalar(
+        _ATTENDEE_IN_MISSION.with_only_columns(_ATTENDEE.c.email_key), {"hash": token_digest(token), "slug": slug}
+    )
+    return token if key is not None and key == email_key(email) else None
 
 
 async def _attendee_by_email(db: AsyncSession, mission_id: int, email: str) -> Attendee | None:
@@ -384,7 +416,7 @@ async def _sign_up(
             return SessionResult(session_id, SignupStatus(existing.status), position, ALREADY_REGISTERED), locked
     reason = refusal(signup_window(mission.status, locked.session), now)
     if reason is not None:
-        return SessionResult(session_id, SignupStatus.REFUSED, code=reason), locked
+        return SessionResult(session_id, SignupStatus.REFUSED, code=reason, title=locked.session.title), locked
     seat = await claim_seat(db, locked, attendee_id, now)
     return SessionResult(session_id, SignupStatus(seat.status), seat.waitlist_position), locked
 

@@ -42,7 +42,7 @@ from eventhub.api.missions import MissionController
 from eventhub.api.outbox import outbox_report
 from eventhub.api.records import PersonController, VenueController
 from eventhub.api.attendance import AttendanceController
-from eventhub.api.registrations import MeController, RegistrationController
+from eventhub.api.registrations import GroupRegistrationController, MeController, RegistrationController
 from eventhub.api.sessions import ProgrammeController, SessionController
 from eventhub.db.database import Database, DatabaseBusy, DatabaseUnavailable
 from eventhub.db.services.timezones import refresh_utc_index
@@ -110,6 +110,7 @@ def create_app(
             SessionController,
             ProgrammeController,
             RegistrationController,
+            GroupRegistrationController,
             AttendanceController,
             MeController,
             mission_feed,

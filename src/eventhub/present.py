@@ -9,7 +9,9 @@ from eventhub.schemas import (
     ConflictingSession,
     ConflictOut,
     FeedTokenOut,
+    GroupRegistrationAnswer,
     ManageTokenOut,
+    MemberAnswer,
     MeOut,
     MeRegistration,
     MissionOut,
@@ -30,6 +32,7 @@ from eventhub.db.models import Mission, Person, TravelTime, Venue
 from eventhub.db.services.attendees import MissionRegistrations
 from eventhub.db.services.registrations import (
     AttendeeView,
+    GroupOutcome,
     SessionResult,
     SignupOutcome,
 )
@@ -188,6 +191,18 @@ class Presenter:
             answer.subscribe = self.subscribe(answer.feed_url, f"My programme: {outcome.mission_title}")
         return answer
 
+    def group_answer(self, outcome: GroupOutcome) -> GroupRegistrationAnswer:
+        head = self.registration_answer(outcome.head)
+        members = []
+        for member in outcome.members:
+            answer = MemberAnswer(name=member.name, email=member.email, attendee_id=member.attendee_id,
+                                  results=[_result(r) for r in member.results])
+            if member.manage_token is not None and member.feed_token is not None:
+                answer.manage_url = self.urls.manage(member.manage_token)
+                answer.feed_url = self.urls.personal_feed(member.feed_token)
+            members.append(answer)
+        return GroupRegistrationAnswer(**msgspec.structs.asdict(head), members=members)
+
     @staticmethod
     def warning(warning: ScheduleWarning) -> ScheduleWarningOut:
         if warning.kind == WarningKind.OVERLAP:
@@ -216,27 +231,30 @@ class Presenter:
             organisation=view.attendee.organisation,
             language=view.attendee.language,
             mission_slug=view.mission.slug,
-            registrations=[
-                MeRegistration(
-                    session_id=item.session.id,
-                    status=item.registration.status.value,
-                    waitlist_position=item.waitlist_position,
-                    code=None,
-                    check_in_code=item.check_in_code,
-                    title=localized(item.session.title, item.session.translations, "title", lang).text,
-                    session_status=item.session.status,
-                    starts_at=with_offset(item.session.starts_local, item.session.timezone),
-                    ends_at=with_offset(item.session.ends_local, item.session.timezone),
-                    timezone=item.session.timezone,
-                    registered_at=item.registration.created_at,
-                    session_url=self.urls.session(view.mission.slug, item.session.id, lang),
-                )
-                for item in view.registrations
-            ],
+            registrations=self.me_registrations(view, lang),
             feed_url=feed,
             webcal_url=webcal_url(feed),
             subscribe=self.subscribe(feed, f"My programme: {view.mission.title}"),
         )
+
+    def me_registrations(self, view: AttendeeView, lang: str | None = None) -> list[MeRegistration]:
+        return [
+            MeRegistration(
+                session_id=item.session.id,
+                status=item.registration.status.value,
+                waitlist_position=item.waitlist_position,
+                code=None,
+                check_in_code=item.check_in_code,
+                title=localized(item.session.title, item.session.translations, "title", lang).text,
+                session_status=item.session.status,
+                starts_at=with_offset(item.session.starts_local, item.session.timezone),
+                ends_at=with_offset(item.session.ends_local, item.session.timezone),
+                timezone=item.session.timezone,
+                registered_at=item.registration.created_at,
+                session_url=self.urls.session(view.mission.slug, item.session.id, lang),
+            )
+            for item in view.registrations
+        ]
 
     def feed_token(self, feed_token: str) -> FeedTokenOut:
         url = self.urls.personal_feed(feed_token)

@@ -19,6 +19,7 @@ from eventhub.domain.programme import (
     SessionStatus,
     SpeakerRole,
 )
+from eventhub.domain.registration import MAX_DELEGATION_MEMBERS
 
 
 # --- input rules (SPEC "Input rules") -------------------------------------------------------------
@@ -577,6 +578,31 @@ class RegistrationCreate(Input, kw_only=True):
     """The language for a new attendee's mail and personal feed (default: the mission's)."""
 
 
+class MemberCreate(Input, kw_only=True):
+    name: Name
+    email: Email | None = None
+    """Optional: a member without an address is managed from the head's manage page."""
+
+
+class GroupRegistrationCreate(Input, kw_only=True):
+    """A head of delegation (name, email, organisation) registers themselves and their
+    members for the same sessions, in one transaction."""
+
+    name: Name | None = None
+    email: Email | None = None
+    organisation: ShortText | None = None
+    session_ids: Annotated[
+        list[Id],
+        Meta(
+            min_length=1,
+            max_length=50,
+            extra_json_schema={"extra": {"items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}},
+        ),
+    ]
+    members: Annotated[list[MemberCreate], Meta(min_length=1, max_length=MAX_DELEGATION_MEMBERS)]
+    language: InterfaceLanguage | None = None
+
+
 class SessionResultOut(msgspec.Struct, kw_only=True):
     session_id: int
     status: str
@@ -602,6 +628,20 @@ class RegistrationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
     feed_url: str | None = None
     webcal_url: str | None = None
     subscribe: SubscribeLinksOut | None = None
+
+
+class MemberAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
+    name: str
+    email: str | None = None
+    attendee_id: int | None = None  # none: the address is registered already; its owner is mailed their link
+    results: list[SessionResultOut]
+    # Only for a member without an address, whose links the head keeps (the others get theirs by mail).
+    manage_url: str | None = None
+    feed_url: str | None = None
+
+
+class GroupRegistrationAnswer(RegistrationAnswer, kw_only=True, omit_defaults=True):
+    members: list[MemberAnswer] = []
 
 
 class RegistrationAccepted(msgspec.Struct, kw_only=True):

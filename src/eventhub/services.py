@@ -23,6 +23,7 @@ from eventhub.db.services.messages import Messages
 from eventhub.db.services.missions import Missions
 from eventhub.db.services.organisers import OrganiserTokens
 from eventhub.db.services.records import People, Venues
+from eventhub.db.services.delegations import Delegations
 from eventhub.db.services.registrations import Registrations
 from eventhub.db.services.sessions import Sessions, UidFactory, random_uid
 from eventhub.db.services.travel import TravelTimesService
@@ -49,6 +50,7 @@ class Services:
     imports: Imports
     travel_times: TravelTimesService
     registrations: Registrations
+    delegations: Delegations
     attendance: Attendance
     check_ins: CheckIns
     messages: Messages
@@ -88,6 +90,7 @@ class Services:
             imports=Imports(database, clock, new_uid),
             travel_times=TravelTimesService(database, clock),
             registrations=Registrations(database, clock, settings.secret_key),
+            delegations=Delegations(database, clock, settings.secret_key),
             attendance=Attendance(database, clock, settings.secret_key),
             check_ins=CheckIns(database, clock, settings.secret_key),
             messages=Messages(database, clock),

@@ -14,6 +14,8 @@ from eventhub.api.deps import spec, ORGANISER_ONLY, PathId, bearer_token, proble
 from eventhub.present import Presenter
 from eventhub.schemas import (
     FeedTokenOut,
+    GroupRegistrationAnswer,
+    GroupRegistrationCreate,
     ManageTokenOut,
     MeOut,
     Problem,
@@ -22,7 +24,7 @@ from eventhub.schemas import (
     RegistrationCreate,
 )
 from eventhub.db.services.access import Organiser
-from eventhub.db.services.registrations import Outcome, SignupRequest
+from eventhub.db.services.registrations import GroupRequest, MemberRequest, Outcome, SignupRequest
 from eventhub.domain.errors import AuthenticationRequired
 from eventhub.ratelimit import enforce_registration_rate_limit
 from eventhub.services import Services
@@ -104,6 +106,46 @@ class RegistrationController(Controller):
     ) -> None:
         """Cancel an attendee's registration; the waitlist moves up in the same transaction."""
         await services.registrations.cancel_by_organiser(slug, registration_id, organiser)
+
+
+class GroupRegistrationController(Controller):
+    path = "/api/missions/{slug:str}/group-registrations"
+    tags = ["registrations"]
+
+    @post(
+        "/",
+        operation_id="registerGroup",
+        status_code=201,
+        responses={
+            201: ResponseSpec(GroupRegistrationAnswer, description="A new head of delegation: results for them and each member"),
+            200: ResponseSpec(GroupRegistrationAnswer, description="Members added by the head of the manage token"),
+            202: ResponseSpec(RegistrationAccepted, description="The head's address is registered already; its owner gets their link by mail"),
+            **problems(401, 404, 409, 413, 422),
+            429: ResponseSpec(Problem, description="Too many registrations from this address", media_type="application/problem+json"),
+        },
+    )
+    async def register_group(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[GroupRegistrationCreate],
+        services: NamedDependency[Services],
+    ) -> Response[Any]:
+        """A head of delegation registers named members (each with a name, an address
+        optional) for sessions: all seats in one transaction, confirmed while seats remain
+        and the rest waitlisted in the order given (the head first). Members with an
+        address get their own links by mail; the links of the others are in this answer
+        and on the head's manage page. A member whose address is registered already is
+        refused (`attendee_exists`) and mailed their link. 409 when nobody got anything."""
+        await enforce_registration_rate_limit(request)
+        present = provide_presenter(request)
+        head = SignupRequest(data.name, data.email, data.organisation, data.session_ids, data.language)
+        group = GroupRequest(head, [MemberRequest(m.name, m.email) for m in data.members])
+        outcome = await services.registrations.register_group(slug, group, bearer_token(request))
+        if outcome.head.outcome == Outcome.EXISTING_ADDRESS:
+            return Response(present.accepted(), status_code=202)
+        status = 201 if outcome.head.outcome == Outcome.CREATED else 200
+        return Response(present.group_answer(outcome), status_code=status)
 
 
 class MeController(Controller):

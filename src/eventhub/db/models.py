@@ -287,7 +287,11 @@ class HistoryEntry(BigIntBase):
 
 
 class Attendee(Timestamps, BigIntBase):
-    """One per e-mail address per mission; tokens are kept only as SHA-256 digests."""
+    """One per e-mail address per mission; tokens are kept only as SHA-256 digests.
+
+    A delegation's member names its head (`delegation_head_id`); a member without an
+    address of their own has an empty `email` and no `email_key`, and their mail goes to
+    the head."""
 
     __tablename__ = "attendee"
     __table_args__ = (UniqueConstraint("mission_id", "email_key", name="uq_attendee_mission_email"),)
@@ -296,7 +300,7 @@ class Attendee(Timestamps, BigIntBase):
     mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
-    email_key: Mapped[str] = mapped_column(String(254))  # case-folded: the identity of the address
+    email_key: Mapped[str | None] = mapped_column(String(254))  # case-folded: the identity of the address
     organisation: Mapped[str] = mapped_column(String(200), default="")
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     feed_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -308,6 +312,9 @@ class Attendee(Timestamps, BigIntBase):
     feed_generation: Mapped[int] = mapped_column(Integer, default=0)
     # The interface language they registered in: their mail and personal feed use it.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default=text("'en'"))
+    delegation_head_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attendee.id", ondelete="SET NULL"), index=True, default=None
+    )
 
 
 _LIVE = text("status <> 'cancelled'")

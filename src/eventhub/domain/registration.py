@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from eventhub.domain.errors import StateConflict
+from eventhub.domain.errors import InvalidInput, StateConflict
 from eventhub.domain.programme import MissionStatus, RegistrationMode, RegistrationStatus, SessionStatus
 from eventhub.domain.scheduling import ConflictReason, Slot, TravelTimes, conflicts_with
 
@@ -39,6 +39,31 @@ class SignupStatus(StrEnum):
 
 
 ALREADY_REGISTERED = "already_registered"  # the code of a result that repeats an existing registration
+ATTENDEE_EXISTS = "attendee_exists"  # a delegation member whose address is registered already (they get their link)
+MAX_DELEGATION_MEMBERS = 50
+
+
+def check_delegation(head_email: str | None, member_emails: Sequence[str | None]) -> None:
+    """A delegation names each address once, the head's included (addresses compare
+    case-insensitively); members without an address are as many as there are."""
+    seen = {head_email.strip().casefold()} if head_email else set()
+    for position, email in enumerate(member_emails):
+        if not email:
+            continue
+        key = email.strip().casefold()
+        if key in seen:
+            raise InvalidInput(
+                f"Member {position + 1} repeats an address of this delegation: each person needs their own.",
+                code="duplicate_member_email",
+                field=f"members[{position}].email",
+                position=position,
+            )
+        seen.add(key)
+
+
+def may_change_member(starts_at: datetime, now: datetime) -> bool:
+    """A head may remove or swap a member in a session only until it starts."""
+    return now < starts_at
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,12 @@ class Composer:
         feed_url = self._urls.personal_feed(feed_token_for(manage, attendee.feed_generation))
         t = translator(attendee.language)  # the language they registered in
         subject, paragraphs, method = self._content(delivery, t)
+        recipient = delivery.recipient or attendee
+        if recipient is not attendee:
+            paragraphs.insert(0, Paragraph(t.gettext(
+                "You receive this as the head of the delegation: %(member)s, a member without an e-mail address "
+                "of their own, is registered through you.", member=attendee.name
+            )))
         check_in = self._check_in_code(delivery)
         if check_in is not None:
             paragraphs.append(Paragraph(t.gettext(
@@ -74,21 +80,22 @@ class Composer:
         message = EmailMessage()
         message["Subject"] = subject
         message["From"] = Address(display_name=mission.organiser_name or mission.title, addr_spec=self._settings.sender)
-        message["To"] = Address(display_name=attendee.name, addr_spec=attendee.email)
+        message["To"] = Address(display_name=recipient.name, addr_spec=recipient.email)
         if mission.contact_email:
             message["Reply-To"] = mission.contact_email
         message["Message-ID"] = f"<{delivery.message.message_key}@{self._settings.public_host}>"
         message["Date"] = format_datetime(now)
         message["Auto-Submitted"] = "auto-generated"
         signature = localized(mission.title, mission.translations, "title", t.language).text
-        message.set_content(_text(attendee.name, paragraphs, signature, t))
+        message.set_content(_text(recipient.name, paragraphs, signature, t))
         qr_cid = make_msgid(domain=self._settings.public_host) if check_in is not None else None
-        message.add_alternative(_html(attendee.name, paragraphs, signature, t, qr_cid), subtype="html")
+        message.add_alternative(_html(recipient.name, paragraphs, signature, t, qr_cid), subtype="html")
         if check_in is not None and qr_cid is not None:
             html_part = message.get_payload()[1]  # type: ignore[index]
             html_part.add_related(_qr_png(check_in), maintype="image", subtype="png", cid=qr_cid,
                                   filename="check-in.png")
-        if method is not None and delivery.session is not None:
+        # No invitation into the head's own calendar for each member: their page has the member's feed.
+        if method is not None and delivery.session is not None and recipient is attendee:
             ics = self._itip(delivery, method, t)
             message.add_alternative(ics, maintype="text", subtype="calendar", params={"method": method.value, "charset": "utf-8"})
             message.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")

@@ -29,6 +29,7 @@ class Answer(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
     warnings: list[str]  # ready-made sentences (from the Presenter)
     issued_at: int  # seconds since the epoch
     refused: dict[int, str] = {}  # session id -> title, for the sessions that took no registration
+    members: list[tuple[str, str]] = []  # a delegation's members: (name, what they got, in words)
 
 
 class Sealed(Protocol):

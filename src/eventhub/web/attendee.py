@@ -7,7 +7,7 @@ them out of caches, indexes and Referer headers are set by `eventhub.web.securit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from markupsafe import Markup
@@ -15,6 +15,7 @@ from markupsafe import Markup
 from eventhub.present import Presenter
 from eventhub.schemas import MeOut, MeRegistration
 from eventhub.db.models import Mission
+from eventhub.db.services.delegations import Member
 from eventhub.db.services.registrations import AttendeeView
 from eventhub.db.services.sessions import SessionView
 from eventhub.domain.programme import RegistrationStatus, SessionStatus
@@ -56,6 +57,38 @@ class MyRegistration:
 
 
 _TONES = {RegistrationStatus.CONFIRMED: "open", RegistrationStatus.WAITLISTED: "waitlist"}
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A delegation member on their head's manage page."""
+
+    id: int
+    name: str
+    email: str
+    registrations: list[MyRegistration]
+    # Only for a member without an address: the head keeps their links.
+    manage_url: str | None
+    feed_url: str | None
+
+
+def member_rows(members: Sequence[Member], present: Presenter) -> list[MemberRow]:
+    lang = i18n.current().language
+    rows = []
+    for member in members:
+        view = member.view
+        registrations = [my_registration(item, view.mission) for item in present.me_registrations(view, lang)]
+        if member.manage_token is None:  # their own codes are theirs: the head sees places only
+            registrations = [replace(r, check_in_code=None, check_in_qr=None) for r in registrations]
+        rows.append(MemberRow(
+            id=view.attendee.id,
+            name=view.attendee.name,
+            email=view.attendee.email,
+            registrations=registrations,
+            manage_url=present.urls.manage(member.manage_token) if member.manage_token else None,
+            feed_url=present.urls.personal_feed(member.feed_token) if member.feed_token else None,
+        ))
+    return rows
 
 
 @dataclass(frozen=True, slots=True)

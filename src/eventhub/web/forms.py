@@ -9,7 +9,9 @@ import msgspec
 from eventhub import i18n
 from eventhub.i18n import _
 from eventhub.schemas import MAX_ID, Email, Name, ShortText
-from eventhub.db.services.registrations import SignupRequest
+from eventhub.db.services.registrations import GroupRequest, MemberRequest, SignupRequest
+from eventhub.domain.errors import InvalidInput
+from eventhub.domain.registration import check_delegation
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -60,6 +62,65 @@ class ProgrammeForm(RegistrationForm):
         raw = [self.session_ids] if isinstance(self.session_ids, str) else self.session_ids
         ids = [int(v) for v in raw if v.strip().isdigit() and 1 <= int(v) <= MAX_ID]
         return list(dict.fromkeys(ids))
+
+
+@dataclass(slots=True)
+class DelegationForm(ProgrammeForm):
+    """The head's details and sessions, and one row per member (the rows' fields arrive
+    as parallel lists, empty rows included)."""
+
+    member_name: list[str] | str = field(default_factory=list)
+    member_email: list[str] | str = field(default_factory=list)
+
+    def rows(self) -> list[tuple[str, str]]:
+        names, emails = _listed(self.member_name), _listed(self.member_email)
+        width = max(len(names), len(emails))
+        names, emails = names + [""] * (width - len(names)), emails + [""] * (width - len(emails))
+        return [(n.strip(), e.strip()) for n, e in zip(names, emails, strict=True)]
+
+
+def _listed(value: list[str] | str) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def validate_member(name: str, email: str, field_prefix: str, errors: dict[str, str]) -> MemberRequest | None:
+    """One member row: a name, and an address only if given."""
+    if not name:
+        errors[f"{field_prefix}-name"] = _("Enter the member's name.")
+    elif not _fits(name, Name):
+        errors[f"{field_prefix}-name"] = _("A name can be at most %(max)s characters long.", max=NAME_MAX)
+    if email and (problem := email_error(email)) is not None:
+        errors[f"{field_prefix}-email"] = problem
+    return MemberRequest(name, email or None) if f"{field_prefix}-name" not in errors and (
+        f"{field_prefix}-email" not in errors) else None
+
+
+def validate_delegation(form: DelegationForm) -> tuple[GroupRequest | None, FormState, int]:
+    """(the request, the state to show, the number of member rows to show)."""
+    head, state = validate(form, form.chosen)
+    errors, values = dict(state.errors), dict(state.values)
+    rows = form.rows()
+    members: list[MemberRequest] = []
+    numbers = []  # the row number of each member
+    for number, (name, email) in enumerate(rows, start=1):
+        values[f"member-{number}-name"], values[f"member-{number}-email"] = name, email
+        if name or email:
+            member = validate_member(name, email, f"member-{number}", errors)
+            if member is not None:
+                members.append(member)
+                numbers.append(number)
+    if not numbers and not any(name.startswith("member-") for name in errors):
+        errors["member-1-name"] = _("Add at least one member.")
+    if not errors:
+        try:
+            check_delegation(values["email"], [m.email for m in members])
+        except InvalidInput as repeated:
+            number = numbers[repeated.extra["position"]]
+            errors[f"member-{number}-email"] = _("Each person needs an address of their own: this one is given twice.")
+    shown = FormState(values, errors)
+    if errors or head is None:
+        return None, shown, len(rows)
+    return GroupRequest(head, members), shown, len(rows)
 
 
 @dataclass(slots=True)

@@ -117,14 +117,18 @@ async def sign_up(
     manage link, where this browser's picks wait (`returning`). Raises AllSessionsRefused."""
     remembered = returning.remembered(request)
     outcome = await services.registrations.register(slug, signup, None, remembered=remembered)
-    secure = _secure(services)
     if outcome.outcome == Outcome.EXISTING_ADDRESS:
-        now = int(services.clock().timestamp())
-        keep = returning.keep_picked(slug, list(signup.session_ids), _picked_key(services), now, secure=secure)
-        return Redirect(f"{PATHS.mission(slug)}/registered-before", status_code=303, cookies=[keep])
+        return registered_before(services, slug, signup.session_ids)
     token = outcome.manage_token or remembered
     assert token is not None
-    return _to_answer(services, present, outcome, token, slug)
+    return to_answer(services, present, outcome, token, slug)
+
+
+def registered_before(services: Services, slug: str, session_ids: Sequence[int]) -> Redirect:
+    """The plain answer for an address registered before; this browser keeps its choice."""
+    now = int(services.clock().timestamp())
+    keep = returning.keep_picked(slug, list(session_ids), _picked_key(services), now, secure=_secure(services))
+    return Redirect(f"{PATHS.mission(slug)}/registered-before", status_code=303, cookies=[keep])
 
 
 def _secure(services: Services) -> bool:
@@ -135,7 +139,7 @@ def _picked_key(services: Services) -> bytes:
     return answers.signing_key(services.settings.secret_key, "picked-cookie")
 
 
-def _to_answer(
+def to_answer(
     services: Services,
     present: Presenter,
     outcome: SignupOutcome,
@@ -143,6 +147,7 @@ def _to_answer(
     slug: str,
     *,
     extra: Sequence[Cookie] = (),
+    members: Sequence[tuple[str, str]] = (),
 ) -> Redirect:
     """To the answer page (its data in a sealed cookie); this browser is remembered too."""
     answer = answers.Answer(
@@ -152,6 +157,7 @@ def _to_answer(
         warnings=[views.warning_text(w) for w in outcome.warnings],
         issued_at=int(services.clock().timestamp()),
         refused={r.session_id: r.title for r in outcome.results if r.status == SignupStatus.REFUSED and r.title},
+        members=list(members),
     )
     cookie = Cookie(
         key=answers.COOKIE,
@@ -214,6 +220,8 @@ class ManagePages(Controller):
         cancelled: FromQuery[int | None] = None,
         rotated: FromQuery[bool] = False,
         language_saved: FromQuery[bool] = False,
+        member_removed: FromQuery[bool] = False,
+        member_swapped: FromQuery[bool] = False,
     ) -> Template:
         view = await services.registrations.me(token)
         settle(view.mission.default_language)
@@ -224,6 +232,7 @@ class ManagePages(Controller):
         picked = returning.picked(request, _picked_key(services), now, slug)
         page = attendee.attendee_page(view, token, present, programme, now, picked)
         cancelled_title = next((r.title for r in page.registrations if r.session_id == cancelled), None)
+        members = attendee.member_rows(await services.delegations.members(token), present)
         return Template(
             "manage.html",
             context={
@@ -232,6 +241,9 @@ class ManagePages(Controller):
                 "cancelled_title": cancelled_title,
                 "rotated": rotated,
                 "language_saved": language_saved,
+                "members": members,
+                "member_removed": member_removed,
+                "member_swapped": member_swapped,
             },
             # From now on this browser's forms for this mission add sessions to this attendee.
             cookies=[returning.remember(token, slug, secure=_secure(services))],
@@ -259,7 +271,7 @@ class ManagePages(Controller):
         outcome = await services.registrations.register(
             mission.slug, SignupRequest(None, None, None, [session_id]), token
         )
-        return _to_answer(services, present, outcome, token, mission.slug)
+        return to_answer(services, present, outcome, token, mission.slug)
 
     @post("/sessions", name="add_sessions")
     async def add_sessions(
@@ -275,7 +287,7 @@ class ManagePages(Controller):
         mission = (await services.registrations.me(token)).mission
         outcome = await services.registrations.register(mission.slug, SignupRequest(None, None, None, data.chosen), token)
         forget = returning.forget_picked(secure=_secure(services))
-        return _to_answer(services, present, outcome, token, mission.slug, extra=[forget])
+        return to_answer(services, present, outcome, token, mission.slug, extra=[forget])
 
     @post("/language", name="attendee_language")
     async def set_language(

@@ -32,6 +32,7 @@ from eventhub.web.language import LanguageMiddleware, LanguageSwitch, Languages,
 from eventhub.web.organise import ORGANISE_ROUTES
 from eventhub.web.organise.guard import SignInRequired, signed_in, to_sign_in
 from eventhub.web.pages import ManagePages, ProgrammePages, RegistrationPages, SessionPages
+from eventhub.web.delegation import DelegationManagement, DelegationPages
 from eventhub.web.programme import ProgrammeSelection
 from eventhub.web.views import refusal_text
 from eventhub.web.security import CSRF_FIELD, csrf_config, ids_in_range, page_headers
@@ -56,7 +57,10 @@ class Web:
 def build_web(settings: Settings) -> Web:
     pages = Router(
         path="/",
-        route_handlers=[ProgrammePages, SessionPages, ProgrammeSelection, RegistrationPages, ManagePages, LanguageSwitch, *ORGANISE_ROUTES],
+        route_handlers=[
+            ProgrammePages, SessionPages, ProgrammeSelection, DelegationPages, RegistrationPages, ManagePages,
+            DelegationManagement, LanguageSwitch, *ORGANISE_ROUTES,
+        ],
         # CSRF on the page routes only: API clients post JSON with bearer tokens and
         # never see the cookie; feeds and static files stay cookie-free and cacheable.
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],

@@ -21,7 +21,16 @@ from eventhub.schemas import MissionOut, SessionOut, SubscribeLinksOut
 from eventhub.db.models import Mission
 from eventhub.db.services.sessions import SessionView
 from eventhub.domain.programme import MissionStatus, SessionKind, SessionStatus
-from eventhub.domain.registration import Refusal, ScheduleWarning, WarningKind, refusal, signup_window
+from eventhub.db.services.registrations import SessionResult
+from eventhub.domain.registration import (
+    ATTENDEE_EXISTS,
+    Refusal,
+    ScheduleWarning,
+    SignupStatus,
+    WarningKind,
+    refusal,
+    signup_window,
+)
 from eventhub.domain.time import zone
 from eventhub.domain.translations import localize, localized
 from eventhub import i18n
@@ -380,6 +389,20 @@ def refusal_text(code: str | None) -> str:
     """Why one session of a signup took no registration, as the answer page says it."""
     known = code in Refusal.__members__.values()
     return _(_REFUSALS[Refusal(code)] if known else N_("Registration for this session is closed."))
+
+
+def member_summary(results: Sequence[SessionResult]) -> str:
+    """What a delegation member got, in words: seats, waitlist places, or nothing."""
+    if results and all(r.code == ATTENDEE_EXISTS for r in results):
+        return _("Registered already with this address: we have e-mailed them their own link.")
+    confirmed = sum(r.status == SignupStatus.CONFIRMED for r in results)
+    waiting = sum(r.status == SignupStatus.WAITLISTED for r in results)
+    parts = []
+    if confirmed:
+        parts.append(ngettext("confirmed in %(num)s session", "confirmed in %(num)s sessions", confirmed))
+    if waiting:
+        parts.append(ngettext("on the waitlist in %(num)s session", "on the waitlist in %(num)s sessions", waiting))
+    return ", ".join(parts) if parts else _("No session took a registration.")
 
 
 def warning_text(warning: ScheduleWarning) -> str:

@@ -29,6 +29,8 @@ class Delivery:
     registration: Registration | None
     waitlist_position: int | None
     organiser_message: OrganiserMessage | None = None  # what organisers wrote, for that kind
+    # Whom it goes to: the attendee, or for a delegation member without an address their head.
+    recipient: Attendee | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,10 @@ class Outbox:
             written = None
             if message.organiser_message_id is not None:
                 written = await db.get_one(OrganiserMessage, message.organiser_message_id)
-            return Delivery(message, attendee, mission, session, registration, position, written)
+            recipient = attendee
+            if not attendee.email and attendee.delegation_head_id is not None:
+                recipient = await db.get(Attendee, attendee.delegation_head_id) or attendee
+            return Delivery(message, attendee, mission, session, registration, position, written, recipient)
 
     async def mark_sent(self, message_id: int) -> None:
         now = self._clock()

@@ -34,10 +34,12 @@ from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
 from eventhub.domain.registration import (
     ALREADY_REGISTERED,
+    ATTENDEE_EXISTS,
     Refusal,
     ScheduleWarning,
     SignupStatus,
     refusal,
+    check_delegation,
     schedule_warnings,
     signup_window,
 )
@@ -100,6 +102,38 @@ class AttendeeView:
     registrations: list[AttendeeRegistration]
 
 
+@dataclass(frozen=True, slots=True)
+class MemberRequest:
+    name: str
+    email: str | None  # None: no address of their own; the head manages them
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRequest:
+    """A head of delegation (the signup's name, address and sessions) and the members
+    they register for the same sessions."""
+
+    head: SignupRequest
+    members: Sequence[MemberRequest]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberOutcome:
+    name: str
+    email: str | None
+    attendee_id: int | None  # None: the address was registered already (its owner is mailed their link)
+    results: list[SessionResult]
+    # Only for a member without an address: the head holds their links.
+    manage_token: str | None = None
+    feed_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOutcome:
+    head: SignupOutcome
+    members: list[MemberOutcome]
+
+
 class AllSessionsRefused(StateConflict):
     default_code = "registration_refused"
 
@@ -134,27 +168,15 @@ class Registrations:
             if attendee is None:
                 return SignupOutcome(Outcome.EXISTING_ADDRESS, "")
             attendee_id, tokens = attendee
-
-            mission: _SignupMission | None = None
-            signups = []
-            for session_id in sorted(set(request.session_ids)):
-                locked = await lock_for_signup(db, slug, session_id)
-                if mission is None:  # the first lock reads the mission too
-                    mission = _SignupMission.of(locked) if locked else await _open_mission(db, slug)
-                    if mission.status == MissionStatus.DRAFT:
-                        raise mission_not_found(slug)  # and the new attendee is rolled back
-                signups.append(await _sign_up(db, mission, locked, attendee_id, session_id, now,
-                                              newcomer=tokens is not None))
-            assert mission is not None  # session_ids is never empty
-            results = [result for result, _ in signups]
-            order = {sid: i for i, sid in enumerate(request.session_ids)}
-            results.sort(key=lambda r: order[r.session_id])
+            newcomer = tokens is not None
+            mission, signups = await _take_seats(db, slug, request.session_ids, [(attendee_id, newcomer)], now)
+            results = [result for _, result, _ in signups]
             if all(r.status == SignupStatus.REFUSED for r in results):
                 raise AllSessionsRefused(
                     "No session of this request takes registrations.",
                     results=[_result_dict(r) for r in results],
                 )
-            newly = [locked for result, locked in signups
+            newly = [locked for _, result, locked in signups
                      if locked is not None and result.status != SignupStatus.REFUSED and result.code is None]
             warnings = await _warnings_for(db, mission.id, attendee_id, newly, newcomer=tokens is not None)
 
@@ -167,6 +189,72 @@ class Registrations:
             manage_token=tokens[0] if tokens else None,
             feed_token=tokens[1] if tokens else None,
         )
+
+    async def register_group(
+        self, slug: str, request: GroupRequest, manage_token: str | None, *, remembered: str | None = None
+    ) -> GroupOutcome:
+        """A head of delegation and their members, for the same sessions, in one transaction.
+
+        The head is found or created as in `register` (an address registered before, without
+        its manage token, changes nothing and is mailed its link). Each member becomes an
+        attendee of their own, led by the head; a member whose address is registered already
+        is left as they are and mailed their link. Then session by session (in id order, the
+        one lock order) the head and the members in the order given take their seats
+        through the seat ledger: confirmed while seats remain, the rest waitlisted in that
+        order. When nobody got anything, nothing is stored (`AllSessionsRefused`)."""
+        head = request.head
+        check_delegation(head.email, [m.email for m in request.members])
+        now = self._clock()
+        turns = signup_turns(head.session_ids, self._database.lock_timeout_seconds)
+        async with turns, self._database.write() as db:
+            if manage_token is None and remembered is not None:
+                manage_token = await _remembered_for(db, slug, remembered, head.email)
+            found = await self._attendee_for(db, slug, head, manage_token, now)
+            if found is None:
+                return GroupOutcome(SignupOutcome(Outcome.EXISTING_ADDRESS, ""), [])
+            head_id, tokens = found
+            if tokens is None:  # an existing head brings their own name, address and language
+                head = await _as_signup(db, head_id, head.session_ids)
+            members = [await self._new_member(db, slug, member, head, head_id, now) for member in request.members]
+            seated = [(head_id, tokens is not None), *((m[1], True) for m in members if m[1] is not None)]
+            mission, signups = await _take_seats(db, slug, head.session_ids, seated, now)
+            by_attendee: dict[int, list[SessionResult]] = {}
+            for attendee_id, result, _ in signups:
+                by_attendee.setdefault(attendee_id, []).append(result)
+            if all(r.status == SignupStatus.REFUSED for rs in by_attendee.values() for r in rs):
+                raise AllSessionsRefused(
+                    "No session of this request takes registrations.",
+                    results=[_result_dict(r) for r in by_attendee[head_id]],
+                )
+            newly = [locked for attendee_id, result, locked in signups if attendee_id == head_id
+                     and locked is not None and result.status != SignupStatus.REFUSED and result.code is None]
+            warnings = await _warnings_for(db, mission.id, head_id, newly, newcomer=tokens is not None)
+        head_outcome = SignupOutcome(
+            Outcome.ADDED if tokens is None else Outcome.CREATED, mission.title, by_attendee[head_id], warnings,
+            head_id, manage_token=tokens[0] if tokens else None, feed_token=tokens[1] if tokens else None,
+        )
+        return GroupOutcome(head_outcome, [
+            _member_outcome(member, attendee_id, member_tokens, by_attendee, head.session_ids)
+            for member, attendee_id, member_tokens in members
+        ])
+
+    async def _new_member(
+        self, db: AsyncSession, slug: str, member: MemberRequest, head: SignupRequest, head_id: int, now: datetime
+    ) -> tuple[MemberRequest, int | None, tuple[str, str] | None]:
+        """(member, new attendee id, their tokens), or no id when the address is taken
+        (its owner is mailed their link, as for any repeated address)."""
+        salt = new_token_salt()
+        manage = manage_token_for(self._secret_key, salt, 0)
+        tokens = manage, feed_token_for(manage, 0)
+        created = await _insert_person(db, slug, member.name, member.email, head.organisation, head.language,
+                                       salt, tokens, now, head_id)
+        if created is not None:
+            return member, created, tokens
+        mission = await _open_mission(db, slug)
+        owner = await _attendee_by_email(db, mission.id, member.email or "")
+        if owner is not None:
+            await enqueue(db, MailKind.MANAGE_LINK, mission_id=mission.id, attendee_id=owner.id, session_id=None, now=now)
+        return member, None, None
 
     async def _attendee_for(
         self, db: AsyncSession, slug: str, request: SignupRequest, manage_token: str | None, now: datetime
@@ -210,19 +298,19 @@ class Registrations:
 
     async def me(self, manage_token: str) -> AttendeeView:
         async with self._database.read() as db:
-            attendee = await _attendee_by_manage_token(db, manage_token)
-            return await _attendee_view(db, attendee, self._secret_key)
+            attendee = await attendee_by_manage_token(db, manage_token)
+            return await attendee_view(db, attendee, self._secret_key)
 
     async def cancel_mine(self, manage_token: str, session_id: int) -> AttendeeView:
         now = self._clock()
         async with self._database.write() as db:
-            attendee = await _attendee_by_manage_token(db, manage_token)
+            attendee = await attendee_by_manage_token(db, manage_token)
             locked = await lock_session(db, session_id, attendee.mission_id)
             registration = None if locked is None else await _live_registration(db, session_id, attendee.id)
             if locked is None or registration is None:
                 raise NotFound(f"No registration for session {session_id}.", code="registration_not_found")
             await release_seat(db, locked, registration, now)
-            return await _attendee_view(db, attendee, self._secret_key)
+            return await attendee_view(db, attendee, self._secret_key)
 
     async def cancel_by_organiser(self, slug: str, registration_id: int, organiser: Organiser | None) -> None:
         now = self._clock()
@@ -249,14 +337,14 @@ class Registrations:
                 f"The language must be one of {', '.join(LANGUAGES)}.", code="language_not_supported", field="language"
             )
         async with self._database.write() as db:
-            attendee = await _attendee_by_manage_token(db, manage_token)
+            attendee = await attendee_by_manage_token(db, manage_token)
             attendee.language = chosen
             attendee.updated_at = self._clock()
 
     async def rotate_feed_token(self, manage_token: str) -> str:
         """A new personal feed token; the old feed URL stops working at once."""
         async with self._database.write() as db:
-            attendee = await _attendee_by_manage_token(db, manage_token)
+            attendee = await attendee_by_manage_token(db, manage_token)
             attendee.feed_generation += 1
             token = feed_token_for(manage_token, attendee.feed_generation)
             attendee.feed_token_hash = token_digest(token)
@@ -269,7 +357,7 @@ class Registrations:
         """A new manage token (the old one stops working at once) and, since the feed token
         derives from it, a new feed token too; returns both."""
         async with self._database.write() as db:
-            attendee = await _attendee_by_manage_token(db, manage_token)
+            attendee = await attendee_by_manage_token(db, manage_token)
             attendee.manage_generation += 1
             manage = manage_token_for(self._secret_key, attendee.token_salt, attendee.manage_generation)
             attendee.manage_token_hash = token_digest(manage)
@@ -297,7 +385,7 @@ async def attendee_by_feed_token(db: AsyncSession, feed_token: str) -> Attendee 
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-async def _attendee_by_manage_token(db: AsyncSession, token: str) -> Attendee:
+async def attendee_by_manage_token(db: AsyncSession, token: str) -> Attendee:
     attendee = await db.scalar(select(Attendee).where(Attendee.manage_token_hash == token_digest(token)))
     if attendee is None:
         # The same answer for a random token and another attendee's: nothing to probe.
@@ -383,19 +471,29 @@ async def _insert_attendee(
             code="attendee_details_missing",
             field="email",
         )
+    return await _insert_person(db, slug, request.name, request.email, request.organisation, request.language,
+                                salt, tokens, now)
+
+
+async def _insert_person(
+    db: AsyncSession, slug: str, name: str, email: str | None, organisation: str | None, language: str | None,
+    salt: str, tokens: tuple[str, str], now: datetime, head_id: int | None = None,
+) -> int | None:
+    """One new attendee row; without an address (a delegation member) it has no address key."""
     statement = _INSERT_ATTENDEE[db.get_bind().dialect.name]
     return (await db.execute(statement, {
         "slug": slug,
-        "name": request.name.strip(),
-        "email": request.email.strip(),
-        "email_key": email_key(request.email),
-        "organisation": (request.organisation or "").strip(),
+        "name": name.strip(),
+        "email": (email or "").strip(),
+        "email_key": email_key(email) if email else None,
+        "organisation": (organisation or "").strip(),
         "token_salt": salt,
         "manage_token_hash": token_digest(tokens[0]),
         "feed_token_hash": token_digest(tokens[1]),
         "manage_generation": 0,
         "feed_generation": 0,
-        "language": supported(request.language),
+        "language": supported(language),
+        "delegation_head_id": head_id,
         "created_at": now,
         "updated_at": now,
     })).scalar_one_or_none()
@@ -419,6 +517,44 @@ async def _sign_up(
         return SessionResult(session_id, SignupStatus.REFUSED, code=reason, title=locked.session.title), locked
     seat = await claim_seat(db, locked, attendee_id, now)
     return SessionResult(session_id, SignupStatus(seat.status), seat.waitlist_position), locked
+
+
+async def _take_seats(
+    db: AsyncSession, slug: str, session_ids: Sequence[int], attendees: Sequence[tuple[int, bool]], now: datetime
+) -> tuple[_SignupMission, list[tuple[int, SessionResult, LockedSession | None]]]:
+    """Seats for several attendees ((id, newcomer), in queue order) in each session, the
+    sessions locked one at a time in id order; results in the order of `session_ids`."""
+    mission: _SignupMission | None = None
+    signups = []
+    for session_id in sorted(set(session_ids)):
+        locked = await lock_for_signup(db, slug, session_id)
+        if mission is None:  # the first lock reads the mission too
+            mission = _SignupMission.of(locked) if locked else await _open_mission(db, slug)
+            if mission.status == MissionStatus.DRAFT:
+                raise mission_not_found(slug)  # and the new attendees are rolled back
+        for attendee_id, newcomer in attendees:
+            result, _ = await _sign_up(db, mission, locked, attendee_id, session_id, now, newcomer=newcomer)
+            signups.append((attendee_id, result, locked))
+    assert mission is not None  # session_ids is never empty
+    order = {sid: i for i, sid in enumerate(session_ids)}
+    signups.sort(key=lambda s: order[s[1].session_id])  # stable: each session's queue order stays
+    return mission, signups
+
+
+def _member_outcome(
+    member: MemberRequest, attendee_id: int | None, tokens: tuple[str, str] | None,
+    by_attendee: dict[int, list[SessionResult]], session_ids: Sequence[int],
+) -> MemberOutcome:
+    if attendee_id is None:  # the address was taken: nothing of its owner changed
+        refused = [SessionResult(sid, SignupStatus.REFUSED, code=ATTENDEE_EXISTS) for sid in dict.fromkeys(session_ids)]
+        return MemberOutcome(member.name, member.email, None, refused)
+    held = tokens if tokens is not None and not member.email else (None, None)  # the head keeps only these
+    return MemberOutcome(member.name, member.email, attendee_id, by_attendee.get(attendee_id, []), *held)
+
+
+async def _as_signup(db: AsyncSession, attendee_id: int, session_ids: Sequence[int]) -> SignupRequest:
+    attendee = await db.get_one(Attendee, attendee_id)
+    return SignupRequest(attendee.name, attendee.email, attendee.organisation, session_ids, attendee.language)
 
 
 async def _live_registration(db: AsyncSession, session_id: int, attendee_id: int) -> Registration | None:
@@ -461,7 +597,7 @@ async def _other_confirmed_slots(db: AsyncSession, attendee_id: int, new_ids: se
     return [_slot(s) for s in rows if s.id not in new_ids]
 
 
-async def _attendee_view(db: AsyncSession, attendee: Attendee, secret_key: str) -> AttendeeView:
+async def attendee_view(db: AsyncSession, attendee: Attendee, secret_key: str) -> AttendeeView:
     mission = await db.get_one(Mission, attendee.mission_id)
     rows = list(await db.execute(
         select(Registration, ProgrammeSession)

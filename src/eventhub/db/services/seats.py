@@ -53,7 +53,9 @@ class LockedSession:
     # id, mission_id, status and capacity of it.
     session: Any
     _key: object = field(repr=False)
-    queue: tuple[int, int] | None = None  # (confirmed, waiting) as read by `lock_for_signup`
+    # [confirmed, waiting] as read by `lock_for_signup`, counted on by each claim under
+    # the same lock (a delegation takes several seats in one transaction).
+    queue: list[int] | None = None
 
     def __post_init__(self) -> None:
         if self._key is not _LOCK_KEY:
@@ -131,7 +133,7 @@ async def lock_for_signup(db: AsyncSession, slug: str, session_id: int) -> Locke
     row = (await db.execute(_LOCK_FOR_SIGNUP, {"session_id": session_id, "slug": slug})).first()
     if row is None:
         return None
-    return LockedSession(row, _LOCK_KEY, queue=(row.confirmed_count, row.waitlisted_count))
+    return LockedSession(row, _LOCK_KEY, queue=[row.confirmed_count, row.waitlisted_count])
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,8 @@ async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, 
     """A new registration: confirmed while seats remain, else at the end of the waitlist.
 
     `lock_for_signup` read the queue's counts, so a waitlisted newcomer's place is known
-    without asking again: everyone waiting is ahead of the newest registration. Under
+    without asking again: everyone waiting is ahead of the newest registration (claims
+    after the first under that lock count on from there). Under
     `lock_session` (an organiser adding or moving someone) they are read here."""
     if locked.queue is not None:
         confirmed, waiting = locked.queue
@@ -171,6 +174,8 @@ async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, 
         confirmed, waiting = counts.confirmed, counts.waitlisted
     seat = seat_for_newcomer(locked.session.capacity, confirmed, waiting)
     status = seat.status
+    if locked.queue is not None:
+        locked.queue[0 if status == RegistrationStatus.CONFIRMED else 1] += 1
     registration = {
         "session_id": locked.session.id,
         "attendee_id": attendee_id,

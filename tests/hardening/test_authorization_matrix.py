@@ -30,7 +30,7 @@ from eventhub.app import create_app
 from eventhub.db.database import Database
 from eventhub.db.models import AccountLink
 from eventhub.db.services.messages import Audience
-from eventhub.db.services.registrations import SignupRequest
+from eventhub.db.services.registrations import GroupRequest, MemberRequest, SignupRequest
 from eventhub.db.services.team import link_token
 from eventhub.domain.permissions import Role
 from eventhub.domain.programme import SessionKind, SpeakerRole
@@ -228,6 +228,14 @@ async def my_new_registration(world: World) -> Params:
     return {"session_id": session_id}
 
 
+async def a_member(world: World) -> Params:
+    """A member of attendee A's delegation, new for each cell (one without an address)."""
+    signup = SignupRequest(None, None, None, [world.ids["s1"]])
+    group = GroupRequest(signup, [MemberRequest(f"Member {world.unique()}", None)])
+    outcome = await world.services.registrations.register_group(SLUG, group, world.ids["manage"])
+    return {"token": world.ids["manage"], "member_id": outcome.members[0].attendee_id}
+
+
 async def another_session(world: World) -> Params:
     return {"token": world.ids["manage"], "session_id": world.ids["s2"]}
 
@@ -368,6 +376,16 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/manage/{token}/sessions"): lambda w, _: {"session_ids": str(w.ids["s2"])},
     ("POST", "/missions/{slug}/programme"): lambda w, p: {**signup_form(w, p), "session_ids": str(w.ids["s2"])},
     ("POST", "/missions/{slug}/resend-link"): lambda w, _: {"email": f"who{w.unique()}@example.org"},
+    ("POST", "/missions/{slug}/delegation"): lambda w, p: {
+        **signup_form(w, p), "session_ids": str(w.ids["s2"]), "member_name": [f"Member {w.unique()}", ""],
+        "member_email": ["", ""],
+    },
+    ("POST", "/manage/{token}/delegation"): lambda w, _: {"name": f"Brought along {w.unique()}", "email": ""},
+    ("POST", "/manage/{token}/delegation/{member_id}/remove"): None,
+    ("POST", "/manage/{token}/delegation/{member_id}/swap"): lambda w, _: {"name": f"Instead {w.unique()}", "email": ""},
+    ("POST", "/api/missions/{slug}/group-registrations"): lambda w, p: {
+        **signup(w, p), "members": [{"name": f"Member {w.unique()}"}],
+    },
     ("POST", "/language"): lambda _w, _: {"lang": "ru", "next": "/"},
     # The back office (bearer tokens sign nobody in to it).
     ("POST", "/organise/sign-in"): lambda _w, _: {"email": "nobody@example.org", "password": "not the password", "next": "/organise"},
@@ -469,6 +487,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/missions/{slug}/registrations"): Rule(
         {**everyone(404), ANONYMOUS: 201, ATTENDEE: 200, OTHER_ATTENDEE: 200}
     ),
+    ("POST", "/api/missions/{slug}/group-registrations"): Rule(
+        {**everyone(404), ANONYMOUS: 201, ATTENDEE: 200, OTHER_ATTENDEE: 200}
+    ),
     ("GET", "/api/missions/{slug}/registrations"): ORGANISER_READ,
     ("GET", "/api/missions/{slug}/registrations.csv"): ORGANISER_READ,
     ("GET", "/api/missions/{slug}/registrations.xlsx"): ORGANISER_READ,
@@ -511,6 +532,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/missions/{slug}/programme"): PUBLIC,
     ("POST", "/missions/{slug}/programme"): Rule(everyone(303)),
     ("GET", "/missions/{slug}/registered-before"): PUBLIC,
+    ("GET", "/missions/{slug}/delegation"): PUBLIC,
+    ("POST", "/missions/{slug}/delegation"): Rule(everyone(303)),
     ("GET", "/missions/{slug}/resend-link"): PUBLIC,
     ("POST", "/missions/{slug}/resend-link"): Rule(everyone(303)),  # the same answer for any address
     ("POST", "/language"): Rule(everyone(303)),  # the language switcher: only the reader's own cookie
@@ -524,6 +547,21 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/manage/{token}/sessions"): Rule(
         everyone(303), another_session, wrong=(("a random token", lambda _w: {"token": random_token()}, 404),)
+    ),
+    ("POST", "/manage/{token}/delegation"): token_in_path(303),  # a member for the head's own sessions
+    ("POST", "/manage/{token}/delegation/{member_id}/remove"): Rule(
+        everyone(303), a_member,
+        wrong=(
+            ("a random token", lambda _w: {"token": random_token()}, 404),
+            ("another attendee's token", lambda w: {"token": w.ids["other_manage"]}, 404),
+        ),
+    ),
+    ("POST", "/manage/{token}/delegation/{member_id}/swap"): Rule(
+        everyone(303), a_member,
+        wrong=(
+            ("a random token", lambda _w: {"token": random_token()}, 404),
+            ("another attendee's token", lambda w: {"token": w.ids["other_manage"]}, 404),
+        ),
     ),
     ("POST", "/manage/{token}/registrations/{session_id}/cancel"): Rule(
         everyone(303), new_attendee,
@@ -632,7 +670,7 @@ async def test_options_is_answered_for_anyone_with_every_method_of_the_path(
     matrix_client: AsyncTestClient, path: str
 ) -> None:
     methods = {m for m, p in ALL_ROUTES if p == path}
-    url = path.format(slug=SLUG, venue_id=1, person_id=1, session_id=1, registration_id=1, message_id=1,
+    url = path.format(slug=SLUG, venue_id=1, person_id=1, session_id=1, registration_id=1, message_id=1, member_id=1,
                       feed_token=random_token(), token=random_token(), account_id=1, token_id=1)
     for headers in ({}, {"Authorization": f"Bearer {random_token()}"}):
         response = await matrix_client.options(url, headers=headers)

@@ -22,12 +22,13 @@ SPEC_ROUTES = {
     ("get", "/api/missions/{slug}/travel-times"), ("put", "/api/missions/{slug}/travel-times"),
     ("get", "/api/missions/{slug}/conflicts"),
     ("post", "/api/missions/{slug}/registrations"), ("get", "/api/missions/{slug}/registrations"),
+    ("post", "/api/missions/{slug}/group-registrations"),
     ("get", "/api/missions/{slug}/registrations.csv"),
     ("get", "/api/me"), ("delete", "/api/me/registrations/{session_id}"), ("post", "/api/me/feed-token"),
     ("get", "/health"),
 }
 # Calls anyone may make (attendees prove themselves with a manage token, not an organiser's).
-PUBLIC_WRITES = {("post", "/api/missions/{slug}/registrations")}
+PUBLIC_WRITES = {("post", "/api/missions/{slug}/registrations"), ("post", "/api/missions/{slug}/group-registrations")}
 
 
 async def test_every_spec_route_is_documented_with_its_problem_statuses(client: AsyncTestClient) -> None:
@@ -55,7 +56,8 @@ async def test_every_spec_route_is_documented_with_its_problem_statuses(client: 
 
 async def test_request_bodies_are_documented_as_closed(client: AsyncTestClient) -> None:
     schemas = (await client.get("/schema/openapi.json")).json()["components"]["schemas"]
-    for name in ("MissionCreate", "MissionUpdate", "VenueCreate", "PersonCreate", "SessionCreate", "SessionUpdate"):
+    for name in ("MissionCreate", "MissionUpdate", "VenueCreate", "PersonCreate", "SessionCreate", "SessionUpdate",
+                 "GroupRegistrationCreate", "MemberCreate"):
         assert schemas[name]["additionalProperties"] is False, name
 
 

@@ -584,23 +584,11 @@ class MemberCreate(Input, kw_only=True):
     """Optional: a member without an address is managed from the head's manage page."""
 
 
-class GroupRegistrationCreate(Input, kw_only=True):
+class GroupRegistrationCreate(RegistrationCreate, kw_only=True):
     """A head of delegation (name, email, organisation) registers themselves and their
     members for the same sessions, in one transaction."""
 
-    name: Name | None = None
-    email: Email | None = None
-    organisation: ShortText | None = None
-    session_ids: Annotated[
-        list[Id],
-        Meta(
-            min_length=1,
-            max_length=50,
-            extra_json_schema={"extra": {"items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}},
-        ),
-    ]
     members: Annotated[list[MemberCreate], Meta(min_length=1, max_length=MAX_DELEGATION_MEMBERS)]
-    language: InterfaceLanguage | None = None
 
 
 class SessionResultOut(msgspec.Struct, kw_only=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.openapi.datastructures import ResponseSpec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -40,6 +41,17 @@ def manage_token(request: Request[Any, Any, Any]) -> str:
 ME_PROBLEMS = problems(401, 404)
 
 
+def _signup_responses(answer: type, created: str, added: str) -> dict[int, ResponseSpec]:
+    """What a public signup answers: 201 new, 200 with a manage token, 202 a known address."""
+    return {
+        201: spec(answer, created),
+        200: spec(answer, added),
+        202: spec(RegistrationAccepted, "The address is registered already; its owner gets their link by mail"),
+        **problems(401, 404, 409, 413, 422),
+        429: spec(Problem, "Too many registrations from this address", media_type="application/problem+json"),
+    }
+
+
 class RegistrationController(Controller):
     path = "/api/missions/{slug:str}/registrations"
     tags = ["registrations"]
@@ -48,13 +60,10 @@ class RegistrationController(Controller):
         "/",
         operation_id="register",
         status_code=201,
-        responses={
-            201: spec(RegistrationAnswer, "A new attendee: results, tokens and links"),
-            200: spec(RegistrationAnswer, "Sessions added for the attendee of the manage token"),
-            202: spec(RegistrationAccepted, "The address is registered already; its owner gets their link by mail"),
-            **problems(401, 404, 409, 413, 422),
-            429: spec(Problem, "Too many registrations from this address", media_type="application/problem+json"),
-        },
+        responses=_signup_responses(
+            RegistrationAnswer, "A new attendee: results, tokens and links",
+            "Sessions added for the attendee of the manage token",
+        ),
     )
     async def register(
         self,
@@ -116,13 +125,10 @@ class GroupRegistrationController(Controller):
         "/",
         operation_id="registerGroup",
         status_code=201,
-        responses={
-            201: ResponseSpec(GroupRegistrationAnswer, description="A new head of delegation: results for them and each member"),
-            200: ResponseSpec(GroupRegistrationAnswer, description="Members added by the head of the manage token"),
-            202: ResponseSpec(RegistrationAccepted, description="The head's address is registered already; its owner gets their link by mail"),
-            **problems(401, 404, 409, 413, 422),
-            429: ResponseSpec(Problem, description="Too many registrations from this address", media_type="application/problem+json"),
-        },
+        responses=_signup_responses(
+            GroupRegistrationAnswer, "A new head of delegation: results for them and each member",
+            "Members added by the head of the manage token",
+        ),
     )
     async def register_group(
         self,

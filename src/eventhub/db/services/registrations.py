@@ -162,9 +162,7 @@ class Registrations:
         now = self._clock()
         turns = signup_turns(request.session_ids, self._database.lock_timeout_seconds)
         async with turns, self._database.write() as db:
-            if manage_token is None and remembered is not None:
-                manage_token = await _remembered_for(db, slug, remembered, request.email)
-            attendee = await self._attendee_for(db, slug, request, manage_token, now)
+            attendee = await self._attendee_for(db, slug, request, manage_token, now, remembered)
             if attendee is None:
                 return SignupOutcome(Outcome.EXISTING_ADDRESS, "")
             attendee_id, tokens = attendee
@@ -207,9 +205,7 @@ class Registrations:
         now = self._clock()
         turns = signup_turns(head.session_ids, self._database.lock_timeout_seconds)
         async with turns, self._database.write() as db:
-            if manage_token is None and remembered is not None:
-                manage_token = await _remembered_for(db, slug, remembered, head.email)
-            found = await self._attendee_for(db, slug, head, manage_token, now)
+            found = await self._attendee_for(db, slug, head, manage_token, now, remembered)
             if found is None:
                 return GroupOutcome(SignupOutcome(Outcome.EXISTING_ADDRESS, ""), [])
             head_id, tokens = found
@@ -257,11 +253,15 @@ class Registrations:
         return member, None, None
 
     async def _attendee_for(
-        self, db: AsyncSession, slug: str, request: SignupRequest, manage_token: str | None, now: datetime
+        self, db: AsyncSession, slug: str, request: SignupRequest, manage_token: str | None, now: datetime,
+        remembered: str | None = None,
     ) -> tuple[int, tuple[str, str] | None] | None:
-        """(attendee id, new tokens): the attendee of the manage token, or a new one with
-        their tokens. None when the address is registered already: nothing of that attendee
-        changes, the caller learns nothing, and the owner is mailed their link."""
+        """(attendee id, new tokens): the attendee of the manage token (or of a remembered
+        one, for its own address), or a new one with their tokens. None when the address is
+        registered already: nothing of that attendee changes, the caller learns nothing, and
+        the owner is mailed their link."""
+        if manage_token is None and remembered is not None:
+            manage_token = await _remembered_for(db, slug, remembered, request.email)
         if manage_token is not None:
             found = (await db.execute(_ATTENDEE_IN_MISSION, {"hash": token_digest(manage_token), "slug": slug})).first()
             if found is None:

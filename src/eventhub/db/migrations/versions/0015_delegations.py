@@ -6,7 +6,7 @@ e-mail address has an empty `email` and no `email_key` (NULL: the unique
 (mission_id, email_key) constraint leaves such rows alone); the head's manage page
 shows their links, and their mail goes to the head.
 
-Revision ID: 0013_delegations
+Revision ID: 0015_delegations
 Revises: 0009_translations
 Create Date: 2026-12-01 23:30:00
 """
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013_delegations'
-down_revision = '0009_translations'
+revision = '0015_delegations'
+down_revision = '0014_account_mail'
 branch_labels = None
 depends_on = None
 

@@ -90,7 +90,7 @@ def _mission_form(
 ) -> Template:
     return back_office(
         "organise/mission_form.html", signed_in, mission, "edit" if mission else "", status=status,
-        form=form, content_languages=languages, language_names=ENDONYMS, languages=LANGUAGES,
+        form=form, content_languages=languages, language_names=ENDONYMS, language_codes=LANGUAGES,
         statuses=[s.value for s in MissionStatus],
     )
 
@@ -100,13 +100,13 @@ class MissionPages(Controller):
     include_in_schema = False
 
     @get("/new", name="organise_mission_new")
-    async def new(self, signed_in: Organiser) -> Template:
+    async def new(self, signed_in: NamedDependency[Organiser]) -> Template:
         authorize(signed_in, Action.CREATE_MISSION, None)
         return _mission_form(signed_in, None, FormState({"default_language": "en"}), [])
 
     @post("/new", name="organise_mission_create")
     async def create(
-        self, request: Request[Any, Any, Any], signed_in: Organiser, services: NamedDependency[Services]
+        self, request: Request[Any, Any, Any], signed_in: NamedDependency[Organiser], services: NamedDependency[Services]
     ) -> Template | Redirect:
         authorize(signed_in, Action.CREATE_MISSION, None)
         form = await request.form()
@@ -124,7 +124,7 @@ class MissionPages(Controller):
 
     @get("/{slug:str}", name="organise_mission")
     async def overview(
-        self, slug: FromPath[str], signed_in: Organiser, services: NamedDependency[Services],
+        self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
         done: FromQuery[str | None] = None,
     ) -> Template:
         mission = await mission_for(services, slug, signed_in, Action.VIEW)
@@ -150,13 +150,13 @@ class MissionPages(Controller):
         )
 
     @post("/{slug:str}/publish", name="organise_mission_publish")
-    async def publish(self, slug: FromPath[str], signed_in: Organiser, services: NamedDependency[Services]) -> Redirect:
+    async def publish(self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services]) -> Redirect:
         await services.missions.update(slug, {"status": MissionStatus.PUBLISHED}, signed_in)
         return Redirect(f"{views.Paths(slug).mission}?done=published", status_code=303)
 
     @post("/{slug:str}/publish-drafts", name="organise_mission_publish_drafts")
     async def publish_drafts(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Redirect:
         """The drafts the overview listed (and previewed), published in one transaction."""
@@ -166,13 +166,13 @@ class MissionPages(Controller):
         return Redirect(f"{views.Paths(slug).mission}?done=drafts_published", status_code=303)
 
     @get("/{slug:str}/edit", name="organise_mission_edit")
-    async def edit(self, slug: FromPath[str], signed_in: Organiser, services: NamedDependency[Services]) -> Template:
+    async def edit(self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services]) -> Template:
         mission = await mission_for(services, slug, signed_in, Action.VIEW)
         return _mission_form(signed_in, mission, FormState(_mission_values(mission)), list(mission.content_languages))
 
     @post("/{slug:str}/edit", name="organise_mission_update")
     async def update(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         mission = await mission_for(services, slug, signed_in, Action.EDIT_PROGRAMME)
@@ -277,61 +277,61 @@ class RecordPages(Controller):
 
     @get("/venues", name="organise_venues")
     async def venues(
-        self, slug: FromPath[str], signed_in: Organiser, services: NamedDependency[Services],
+        self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
         done: FromQuery[str | None] = None,
     ) -> Template:
         return await _Venues.page(services, slug, signed_in, done=done)
 
     @post("/venues", name="organise_venue_create")
     async def add_venue(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         return await _Venues.save(request, services, slug, signed_in, None)
 
     @post("/venues/{record_id:int}", name="organise_venue_update")
     async def update_venue(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], record_id: FromPath[int], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], record_id: FromPath[int], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         return await _Venues.save(request, services, slug, signed_in, record_id)
 
     @post("/venues/{record_id:int}/delete", name="organise_venue_delete")
     async def delete_venue(
-        self, slug: FromPath[str], record_id: FromPath[int], signed_in: Organiser, services: NamedDependency[Services]
+        self, slug: FromPath[str], record_id: FromPath[int], signed_in: NamedDependency[Organiser], services: NamedDependency[Services]
     ) -> Template | Redirect:
         return await _Venues.remove(services, slug, signed_in, record_id)
 
     @get("/people", name="organise_people")
     async def people(
-        self, slug: FromPath[str], signed_in: Organiser, services: NamedDependency[Services],
+        self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
         done: FromQuery[str | None] = None,
     ) -> Template:
         return await _People.page(services, slug, signed_in, done=done)
 
     @post("/people", name="organise_person_create")
     async def add_person(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         return await _People.save(request, services, slug, signed_in, None)
 
     @post("/people/{record_id:int}", name="organise_person_update")
     async def update_person(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], record_id: FromPath[int], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], record_id: FromPath[int], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         return await _People.save(request, services, slug, signed_in, record_id)
 
     @post("/people/{record_id:int}/delete", name="organise_person_delete")
     async def delete_person(
-        self, slug: FromPath[str], record_id: FromPath[int], signed_in: Organiser, services: NamedDependency[Services]
+        self, slug: FromPath[str], record_id: FromPath[int], signed_in: NamedDependency[Organiser], services: NamedDependency[Services]
     ) -> Template | Redirect:
         return await _People.remove(services, slug, signed_in, record_id)
 
     @get("/travel-times", name="organise_travel_times")
     async def travel_times(
-        self, slug: FromPath[str], signed_in: Organiser, services: NamedDependency[Services],
+        self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
         done: FromQuery[str | None] = None,
     ) -> Template:
         await mission_for(services, slug, signed_in, Action.VIEW)
@@ -345,7 +345,7 @@ class RecordPages(Controller):
 
     @post("/travel-times", name="organise_travel_times_save")
     async def save_travel_times(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         await mission_for(services, slug, signed_in, Action.EDIT_PROGRAMME)

@@ -312,7 +312,7 @@ def travel_matrix(
                 continue
             name = cell_name(a.id, b.id)
             known = minutes.minutes(a.id, b.id)
-            value = typed[name] if typed is not None else (str(known) if known else "")
+            value = typed.get(name, "") if typed is not None else (str(known) if known else "")
             cells.append(TravelCell(name, a.name, b.name, value, errors.get(name)))
         matrix_rows.append(TravelRow(a.name, cells))
     return TravelMatrix([v.name for v in venues], matrix_rows)

@@ -220,7 +220,7 @@ class SessionPages(Controller):
 
     @get("/", name="organise_sessions")
     async def list_sessions(
-        self, slug: FromPath[str], signed_in: Organiser, services: NamedDependency[Services],
+        self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
         day: FromQuery[date | None] = None, kind: FromQuery[SessionKind | None] = None,
         venue_id: FromQuery[int | None] = None, status: FromQuery[SessionStatus | None] = None,
         done: FromQuery[str | None] = None, count: FromQuery[int | None] = None,
@@ -259,7 +259,7 @@ class SessionPages(Controller):
 
     @post("/bulk", name="organise_sessions_bulk")
     async def bulk(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         """First a preview (what subscribers and registrants will see, and any conflict),
@@ -299,7 +299,7 @@ class SessionPages(Controller):
 
     @post("/{session_id:int}/inline", name="organise_session_inline")
     async def inline(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], session_id: FromPath[int], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], session_id: FromPath[int], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         """A row of the list edited in place: title, status, capacity."""
@@ -325,7 +325,7 @@ class SessionPages(Controller):
 
     @get("/new", name="organise_session_new")
     async def new(
-        self, slug: FromPath[str], signed_in: Organiser, services: NamedDependency[Services],
+        self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
         day: FromQuery[date | None] = None,
     ) -> Template:
         mission = await mission_for(services, slug, signed_in, Action.VIEW)
@@ -338,14 +338,14 @@ class SessionPages(Controller):
 
     @post("/new", name="organise_session_create")
     async def create(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         return await self._save(request, services, slug, signed_in, None)
 
     @get("/{session_id:int}", name="organise_session")
     async def show(
-        self, slug: FromPath[str], session_id: FromPath[int], signed_in: Organiser,
+        self, slug: FromPath[str], session_id: FromPath[int], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services], done: FromQuery[str | None] = None,
     ) -> Template:
         mission = await mission_for(services, slug, signed_in, Action.VIEW)
@@ -355,7 +355,7 @@ class SessionPages(Controller):
 
     @post("/{session_id:int}", name="organise_session_update")
     async def update(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], session_id: FromPath[int], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], session_id: FromPath[int], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         return await self._save(request, services, slug, signed_in, session_id)
@@ -410,7 +410,7 @@ class SessionPages(Controller):
 
     @post("/{session_id:int}/cancel", name="organise_session_cancel")
     async def cancel(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], session_id: FromPath[int], signed_in: Organiser,
+        self, request: Request[Any, Any, Any], slug: FromPath[str], session_id: FromPath[int], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         mission = await mission_for(services, slug, signed_in, Action.EDIT_PROGRAMME)
@@ -427,7 +427,7 @@ class SessionPages(Controller):
 
     @post("/{session_id:int}/delete", name="organise_session_delete")
     async def delete(
-        self, slug: FromPath[str], session_id: FromPath[int], signed_in: Organiser,
+        self, slug: FromPath[str], session_id: FromPath[int], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
         mission = await mission_for(services, slug, signed_in, Action.EDIT_PROGRAMME)

@@ -352,3 +352,13 @@ class Choices:
             [Option(str(v.id), v.name) for v in venues],
             [Option(str(p.id), f"{p.name}, {p.affiliation}" if p.affiliation else p.name) for p in people],
         )
+
+
+def mission_days(mission: Mission) -> list[tuple[str, str]]:
+    """Each day of the mission as a form value and a short label."""
+    days = []
+    day = mission.starts_on
+    while day <= mission.ends_on:
+        days.append((day.isoformat(), short_day(day)))
+        day += timedelta(days=1)
+    return days

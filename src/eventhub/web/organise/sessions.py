@@ -6,7 +6,7 @@ services as the JSON API, with the signed-in organiser."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,7 +33,6 @@ from eventhub.web.organise import programme_views as views
 from eventhub.web.organise.form_input import read_form, refusal_state, rule_text
 from eventhub.web.organise.guard import mission_for
 from eventhub.web.organise.programme import back_office, texts
-from eventhub.web.formatting import short_day
 
 SESSION_FIELDS = (
     "title", "kind", "description", "starts_at", "ends_at", "venue_id", "online_url", "capacity",
@@ -252,7 +251,7 @@ class SessionPages(Controller):
             rows=rows, where=where, venues=views.Choices.of(venues, []).venues, message=message,
             kinds=[(k.value, kind_label(k)) for k in SessionKind],
             statuses=[(s.value, views.status_label(s)) for s in SessionStatus],
-            days=_mission_days(mission), actions=[(a.value, _(label)) for a, label in BULK_LABELS.items()],
+            days=views.mission_days(mission), actions=[(a.value, _(label)) for a, label in BULK_LABELS.items()],
             bulk=bulk or FormState(), preview=preview, preview_conflicts=preview_conflicts,
             inline=inline, chosen=chosen,
         )
@@ -438,12 +437,3 @@ class SessionPages(Controller):
             state = FormState(session_values(view), {"": rule_text(error)})
             return await _session_form(services, mission, signed_in, state, SessionPage(view), status=409)
         return Redirect(_list_path(slug, ListFilter(), done="deleted"), status_code=303)
-
-
-def _mission_days(mission: Mission) -> list[tuple[str, str]]:
-    days = []
-    day = mission.starts_on
-    while day <= mission.ends_on:
-        days.append((day.isoformat(), short_day(day)))
-        day += timedelta(days=1)
-    return days

@@ -217,7 +217,7 @@ def overview(
         cancelled=statuses[SessionStatus.CANCELLED],
         drafts=drafts,
         conflicts=conflicts,
-        chart=fill_chart(fills, lambda sid: paths.session(sid)),
+        chart=fill_chart(fills, lambda sid: f"{paths.session(sid)}/attendees"),
         publish_text=change_text(publish_preview) if publish_preview is not None else None,
         drafts_text=change_text(drafts_preview) if drafts_preview is not None else None,
     )

@@ -137,7 +137,7 @@ class TimetablePages(Controller):
         if as_json:
             return Response({
                 "status": "moved", "message": _moved_text(view), "undo": undo, "session_id": session_id,
-            })
+            }, status_code=200)
         query = urlencode({
             "moved": session_id, "undo_starts_at": undo["starts_at"], "undo_ends_at": undo["ends_at"],
             "undo_venue_id": undo["venue_id"],

@@ -135,21 +135,23 @@ def refused_notes(entries: Sequence[Mapping[str, Any]], names: Names) -> list[Co
 # --- what a change means for people ----------------------------------------------------------------
 
 
-_CHANGE_TEXTS: dict[ChangeKind, tuple[str, str]] = {
-    ChangeKind.PUBLISHED: (N_("%(num)s session published"), N_("%(num)s sessions published")),
-    ChangeKind.MOVED: (N_("%(num)s session moved"), N_("%(num)s sessions moved")),
-    ChangeKind.CANCELLED: (N_("%(num)s session cancelled"), N_("%(num)s sessions cancelled")),
-    ChangeKind.REINSTATED: (N_("%(num)s session on again"), N_("%(num)s sessions on again")),
-    ChangeKind.WITHDRAWN: (N_("%(num)s session withdrawn to draft"), N_("%(num)s sessions withdrawn to draft")),
-    ChangeKind.CHANGED: (N_("%(num)s session changed"), N_("%(num)s sessions changed")),
+_CHANGE_TEXTS: dict[ChangeKind, Callable[[int], str]] = {
+    ChangeKind.PUBLISHED: lambda n: ngettext("%(num)s session published", "%(num)s sessions published", n),
+    ChangeKind.MOVED: lambda n: ngettext("%(num)s session moved", "%(num)s sessions moved", n),
+    ChangeKind.CANCELLED: lambda n: ngettext("%(num)s session cancelled", "%(num)s sessions cancelled", n),
+    ChangeKind.REINSTATED: lambda n: ngettext("%(num)s session on again", "%(num)s sessions on again", n),
+    ChangeKind.WITHDRAWN: lambda n: ngettext(
+        "%(num)s session withdrawn to draft", "%(num)s sessions withdrawn to draft", n
+    ),
+    ChangeKind.CHANGED: lambda n: ngettext("%(num)s session changed", "%(num)s sessions changed", n),
 }
 
 
 def change_text(summary: ChangeSummary) -> str:
     """'3 sessions moved, 1 session cancelled; 42 attendees will be mailed.'"""
     parts = [
-        ngettext(*_CHANGE_TEXTS[kind], summary.counts[kind])
-        for kind in _CHANGE_TEXTS
+        text(summary.counts[kind])
+        for kind, text in _CHANGE_TEXTS.items()
         if summary.counts.get(kind)
     ]
     if not parts:

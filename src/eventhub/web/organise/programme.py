@@ -19,11 +19,13 @@ from eventhub.db.services.bulk import BulkChange
 from eventhub.domain.errors import InvalidInput, StateConflict
 from eventhub.domain.languages import ENDONYMS, LANGUAGES
 from eventhub.domain.permissions import Action, authorize, may
-from eventhub.domain.programme import BulkAction, MissionStatus, SessionStatus
+from eventhub.domain.programme import BulkAction, MissionStatus, SessionKind, SessionStatus
 from eventhub.i18n import N_, _
-from eventhub.schemas import MissionCreate, MissionUpdate, PersonCreate, PersonUpdate, TravelTimeIn, VenueCreate, VenueUpdate
+from eventhub.present import Presenter
+from eventhub.schemas import CloneIn, MissionCreate, MissionUpdate, PersonCreate, PersonUpdate, TravelTimeIn, VenueCreate, VenueUpdate
 from eventhub.services import Services
 from eventhub.web.forms import FormState
+from eventhub.web import views as public_views
 from eventhub.web.organise import programme_views as views
 from eventhub.web.organise.form_input import read_form, refusal_state
 from eventhub.web.organise.guard import mission_for
@@ -43,9 +45,10 @@ DONE_TEXTS = {
     "drafts_published": N_("The draft sessions are published."),
     "added": N_("Added."),
     "deleted": N_("Deleted."),
+    "cloned": N_("This is the copy, as a draft: check its dates and sessions, then publish it."),
 }
 # Refusals that name no field, and the field they are about.
-_FIELD_OF_CODE = {"slug_taken": "slug", "venue_name_taken": "name"}
+_FIELD_OF_CODE = {"slug_taken": "slug", "venue_name_taken": "name", "nonexistent_local_time": "starts_on"}
 
 
 def done_text(done: str | None) -> str | None:
@@ -164,6 +167,42 @@ class MissionPages(Controller):
         ids = [int(v) for v in form.getall("session_ids", []) if str(v).isdigit()]
         await services.bulk.apply(slug, BulkChange(BulkAction.PUBLISH, ids), signed_in, allow_conflicts=True)
         return Redirect(f"{views.Paths(slug).mission}?done=drafts_published", status_code=303)
+
+    @get("/{slug:str}/preview", name="organise_mission_preview")
+    async def preview(
+        self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
+        present: NamedDependency[Presenter], kind: FromQuery[SessionKind | None] = None,
+    ) -> Template:
+        """The agenda as the public will see it once published: no drafts, nothing of the team's."""
+        mission = await mission_for(services, slug, signed_in, Action.VIEW)
+        _mission, sessions = await services.sessions.list(slug, signed_in)
+        public = [v for v in sessions if v.session.status != SessionStatus.DRAFT]
+        page = public_views.agenda_page(mission, public, present, services.clock(), kind)
+        return Template("organise/preview.html", context={"page": page, "back": views.Paths(slug).mission})
+
+    @get("/{slug:str}/clone", name="organise_mission_clone_form")
+    async def clone_form(self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services]) -> Template:
+        mission = await mission_for(services, slug, signed_in, Action.VIEW)
+        authorize(signed_in, Action.CREATE_MISSION, None)
+        return back_office("organise/clone.html", signed_in, mission, "overview", form=FormState({"slug": f"{slug}-copy"}))
+
+    @post("/{slug:str}/clone", name="organise_mission_clone")
+    async def clone(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
+        services: NamedDependency[Services],
+    ) -> Template | Redirect:
+        """A copy on new dates: venues, people, travel times and sessions, as a draft, nobody registered."""
+        mission = await mission_for(services, slug, signed_in, Action.VIEW)
+        authorize(signed_in, Action.CREATE_MISSION, None)
+        fields, state = read_form(CloneIn, texts(await request.form()), ("slug", "starts_on"))
+        if fields is not None:
+            try:
+                copy = await services.copies.clone(slug, fields["slug"], fields["starts_on"], signed_in)
+            except (InvalidInput, StateConflict) as error:
+                state = refused(state.values, error)
+            else:
+                return Redirect(f"{views.Paths(copy.slug).mission}?done=cloned", status_code=303)
+        return back_office("organise/clone.html", signed_in, mission, "overview", status=422, form=state)
 
     @get("/{slug:str}/edit", name="organise_mission_edit")
     async def edit(self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services]) -> Template:

@@ -1,0 +1,92 @@
+"""Importing a programme sheet (`.../import`): upload a CSV or XLSX file, see what it
+would create and change, or every row's errors by row and column, then import it all or
+nothing. Both steps are the import service itself (the preview is its dry run); the
+preview page carries the very file it checked, so what is imported is what was previewed."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from eventhub.db.services.access import Organiser
+from eventhub.db.services.imports import ImportRefused, ImportReport
+from eventhub.domain.errors import InvalidInput
+from eventhub.domain.importing import COLUMNS, REQUIRED
+from eventhub.domain.permissions import Action
+from eventhub.i18n import _
+from eventhub.services import Services
+from eventhub.spreadsheet import MAX_BYTES
+from eventhub.web.organise import programme_views as views
+from eventhub.web.organise.guard import mission_for
+from eventhub.web.organise.programme import back_office
+
+# The file once as uploaded and once in base64 on the preview's form, and the other fields.
+MAX_FORM_BYTES = MAX_BYTES * 7 // 3 + 64 * 1024
+
+
+def _page(
+    signed_in: Organiser, mission: Any, *, status: int = 200, report: ImportReport | None = None,
+    rows: list[dict[str, Any]] | None = None, error: str | None = None, file: tuple[str, str] | None = None,
+    done: str | None = None, anyway: bool = False,
+) -> Template:
+    return back_office(
+        "organise/import.html", signed_in, mission, "import", status=status, report=report, row_errors=rows,
+        error=error, file=file, columns=COLUMNS, required=REQUIRED, done=done, anyway=anyway,
+    )
+
+
+class ImportPages(Controller):
+    path = "/organise/missions/{slug:str}/import"
+    include_in_schema = False
+
+    @get("/", name="organise_import")
+    async def show(
+        self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
+        created: FromQuery[int | None] = None,
+    ) -> Template:
+        mission = await mission_for(services, slug, signed_in, Action.VIEW)
+        done = None
+        if created is not None:
+            done = _("The programme was imported: %(num)s sessions created or changed.", num=created)
+        return _page(signed_in, mission, done=done)
+
+    @post("/", name="organise_import_run", request_max_body_size=MAX_FORM_BYTES)
+    async def run(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
+        services: NamedDependency[Services],
+    ) -> Template | Redirect:
+        mission = await mission_for(services, slug, signed_in, Action.EDIT_PROGRAMME)
+        form = await request.form()
+        upload = form.get("file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            filename, content = upload.filename, await upload.read()
+        else:
+            filename = str(form.get("filename") or "")
+            try:
+                content = base64.b64decode(str(form.get("content") or ""), validate=True)
+            except (binascii.Error, ValueError):
+                content = b""
+        if not filename or not content:
+            return _page(signed_in, mission, status=422, error=_("Choose a CSV or XLSX file."))
+        final = form.get("intent") == "import"
+        anyway = form.get("allow_conflicts") == "true"
+        carried = (filename, base64.b64encode(content).decode("ascii"))
+        try:
+            report = await services.imports.run(
+                slug, filename, content, signed_in, dry_run=not final, allow_conflicts=anyway
+            )
+        except ImportRefused as refused:
+            return _page(signed_in, mission, status=422, rows=refused.extra.get("rows", []), error=refused.detail,
+                         file=carried)
+        except InvalidInput as error:  # the file itself cannot be read
+            return _page(signed_in, mission, status=422, error=error.detail)
+        if final:
+            return Redirect(f"{views.Paths(slug).page('import')}?created={len(report.rows)}", status_code=303)
+        return _page(signed_in, mission, report=report, file=carried, anyway=anyway)

@@ -20,12 +20,14 @@ from eventhub.settings import Settings
 CSRF_COOKIE = "eventhub_csrf"
 CSRF_FIELD = "_csrf_token"  # the form field name Litestar's CSRF middleware reads
 
-# Only this server's own styles, scripts and form targets; the QR codes are inline SVG
-# elements, which need no source. No inline script or style anywhere.
+# Only this server's own styles, scripts, form targets and fetches (the timetable editor
+# posts its moves); the QR codes are inline SVG elements, which need no source. No inline
+# script or style anywhere.
 _POLICY = (
     "default-src 'none'",
     "style-src 'self'",
     "script-src 'self'",
+    "connect-src 'self'",
     "img-src 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",

@@ -139,8 +139,8 @@
         hideConflict();
         undo = undo && undo.session_id === body.session_id && undo.undoing ? null : answer.undo;
         undoRow.hidden = !undo;
-        say(answer.message);
-        return refresh(focusAfter ? body.session_id : null);
+        // Said once the grid shows the move: what is announced is what is on screen.
+        return refresh(focusAfter ? body.session_id : null).then(function () { say(answer.message); });
       }
       if (answer.status === "conflict") {
         waiting = body;

@@ -20,7 +20,7 @@ from eventhub.db.services.imports import ImportRefused, ImportReport
 from eventhub.domain.errors import InvalidInput
 from eventhub.domain.importing import COLUMNS, REQUIRED
 from eventhub.domain.permissions import Action
-from eventhub.i18n import _
+from eventhub.i18n import _, ngettext
 from eventhub.services import Services
 from eventhub.spreadsheet import MAX_BYTES
 from eventhub.web.organise import programme_views as views
@@ -54,7 +54,10 @@ class ImportPages(Controller):
         mission = await mission_for(services, slug, signed_in, Action.VIEW)
         done = None
         if created is not None:
-            done = _("The programme was imported: %(num)s sessions created or changed.", num=created)
+            done = ngettext(
+                "The programme was imported: %(num)s session created or changed.",
+                "The programme was imported: %(num)s sessions created or changed.", created,
+            )
         return _page(signed_in, mission, done=done)
 
     @post("/", name="organise_import_run", request_max_body_size=MAX_FORM_BYTES)

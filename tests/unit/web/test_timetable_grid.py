@@ -52,7 +52,9 @@ def test_every_day_has_every_venue_and_rows_of_five_minutes() -> None:
     assert first.first_minute == 8 * 60 and len(first.rows) == (19 - 8) * 12
     assert cells(first, 0) == [(None, 24), ("S1", 18), (None, 90)]
     assert cells(first, 1) == [(None, 132)]
-    assert [c.heading for c in second.columns] == ["Hall", "Bishkek office"]  # an empty day to drop onto
+    assert second.rows == [] and second.columns == []  # an empty day: its grid on its own page
+    alone = build_grid(MISSION, [], [HALL, BISHKEK], [], only_day=second.day).days[0]
+    assert [c.heading for c in alone.columns] == ["Hall", "Bishkek office"] and alone.rows  # to drop onto
     assert first.hour_label(first.rows[0]) == "08:00" and first.hour_label(first.rows[1]) is None
 
 

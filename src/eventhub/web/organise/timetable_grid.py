@@ -118,7 +118,10 @@ def build_grid(
     day = mission.starts_on
     while day <= mission.ends_on:
         if only_day is None or day == only_day:
-            days.append(_day(day, by_day.get(day, []), venues, zones))
+            blocks = by_day.get(day, [])
+            # A day without sessions gets its grid when asked for alone (to place one there):
+            # a long mission's empty days would otherwise be most of the page.
+            days.append(_day(day, blocks, venues, zones) if blocks or only_day else _empty(day))
         day += timedelta(days=1)
     return Grid(days, cancelled)
 
@@ -137,6 +140,10 @@ def _day(day: date, blocks: list[Block], venues: Sequence[Venue], zones: dict[in
         day, day_heading(day), f"day-{day.isoformat()}", first.hour * 60 + first.minute, columns, table.rows,
         60 // STEP,
     )
+
+
+def _empty(day: date) -> DayGrid:
+    return DayGrid(day, day_heading(day), f"day-{day.isoformat()}", 0, [], [], 60 // STEP)
 
 
 def _ceil_hour(moment: datetime) -> datetime:

@@ -55,6 +55,20 @@ def need(what: str, present: bool) -> None:
     pytest.skip(message)
 
 
+def launch_chromium() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, for a test module's fixture."""
+    need(f"Chromium ({CHROMIUM})", CHROMIUM.exists())
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need("the playwright Python package", False)
+        raise
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -15,15 +15,13 @@ from typing import Any
 import pytest
 
 from tests.web.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     Problems,
     Server,
     check_accessibility,
     check_fits,
-    need,
+    launch_chromium,
     run_server,
     screenshot,
 )
@@ -41,16 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    need(f"Chromium ({CHROMIUM})", CHROMIUM.exists())
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need("the playwright Python package", False)
-        raise
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launch_chromium()
 
 
 class Visit:

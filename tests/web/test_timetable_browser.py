@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems, Server, check_accessibility, need, run_server, screenshot
+from tests.web.browser import DESKTOP, Problems, Server, check_accessibility, launch_chromium, run_server, screenshot
 
 TEST_LABS = "Setting Up Test Labs for IT Solutions: Lessons from Latvia"
 CLINIC = "Export Readiness Clinic for Kyrgyz IT Companies"
@@ -44,16 +44,7 @@ def server(workdir: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    need(f"Chromium ({CHROMIUM})", CHROMIUM.exists())
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need("the playwright Python package", False)
-        raise
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launch_chromium()
 
 
 def session(server: Server, title: str) -> dict[str, Any]:

@@ -310,63 +310,54 @@ class _People(_RecordPages):
     section, fields, create_schema, update_schema = "people", PERSON_FIELDS, PersonCreate, PersonUpdate
 
 
-class RecordPages(Controller):
-    path = "/organise/missions/{slug:str}"
+class _RecordController(Controller):
+    """A mission's venues or people: the list with a form per record, add, change, delete."""
+
+    pages: type[_RecordPages]
     include_in_schema = False
 
-    @get("/venues", name="organise_venues")
-    async def venues(
+    @get("/")
+    async def show(
         self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
         done: FromQuery[str | None] = None,
     ) -> Template:
-        return await _Venues.page(services, slug, signed_in, done=done)
+        return await self.pages.page(services, slug, signed_in, done=done)
 
-    @post("/venues", name="organise_venue_create")
-    async def add_venue(
+    @post("/")
+    async def add(
         self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
-        return await _Venues.save(request, services, slug, signed_in, None)
+        return await self.pages.save(request, services, slug, signed_in, None)
 
-    @post("/venues/{record_id:int}", name="organise_venue_update")
-    async def update_venue(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], record_id: FromPath[int], signed_in: NamedDependency[Organiser],
+    @post("/{record_id:int}")
+    async def change(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], record_id: FromPath[int],
+        signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
+    ) -> Template | Redirect:
+        return await self.pages.save(request, services, slug, signed_in, record_id)
+
+    @post("/{record_id:int}/delete")
+    async def delete(
+        self, slug: FromPath[str], record_id: FromPath[int], signed_in: NamedDependency[Organiser],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
-        return await _Venues.save(request, services, slug, signed_in, record_id)
+        return await self.pages.remove(services, slug, signed_in, record_id)
 
-    @post("/venues/{record_id:int}/delete", name="organise_venue_delete")
-    async def delete_venue(
-        self, slug: FromPath[str], record_id: FromPath[int], signed_in: NamedDependency[Organiser], services: NamedDependency[Services]
-    ) -> Template | Redirect:
-        return await _Venues.remove(services, slug, signed_in, record_id)
 
-    @get("/people", name="organise_people")
-    async def people(
-        self, slug: FromPath[str], signed_in: NamedDependency[Organiser], services: NamedDependency[Services],
-        done: FromQuery[str | None] = None,
-    ) -> Template:
-        return await _People.page(services, slug, signed_in, done=done)
+class VenuePages(_RecordController):
+    path = "/organise/missions/{slug:str}/venues"
+    pages = _Venues
 
-    @post("/people", name="organise_person_create")
-    async def add_person(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], signed_in: NamedDependency[Organiser],
-        services: NamedDependency[Services],
-    ) -> Template | Redirect:
-        return await _People.save(request, services, slug, signed_in, None)
 
-    @post("/people/{record_id:int}", name="organise_person_update")
-    async def update_person(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], record_id: FromPath[int], signed_in: NamedDependency[Organiser],
-        services: NamedDependency[Services],
-    ) -> Template | Redirect:
-        return await _People.save(request, services, slug, signed_in, record_id)
+class PeoplePages(_RecordController):
+    path = "/organise/missions/{slug:str}/people"
+    pages = _People
 
-    @post("/people/{record_id:int}/delete", name="organise_person_delete")
-    async def delete_person(
-        self, slug: FromPath[str], record_id: FromPath[int], signed_in: NamedDependency[Organiser], services: NamedDependency[Services]
-    ) -> Template | Redirect:
-        return await _People.remove(services, slug, signed_in, record_id)
+
+class TravelTimePages(Controller):
+    path = "/organise/missions/{slug:str}"
+    include_in_schema = False
 
     @get("/travel-times", name="organise_travel_times")
     async def travel_times(

@@ -130,5 +130,20 @@ def test_drag_keyboard_conflict_move_anyway_and_undo(chromium: Any, server: Serv
     assert starts(server, CLINIC) == clinic_before
     check_accessibility(page)
     screenshot(page, "organise-timetable")
+
+    # The session form: the same clash, shown before saving, with the session it involves.
+    clinic, labs = session(server, CLINIC), session(server, TEST_LABS)
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{server.base}/organise/missions/{server.slug}/sessions/{clinic['id']}")
+    page.get_by_label("Starts").fill(labs["starts_at"][:16])
+    page.get_by_label("Ends").fill(labs["ends_at"][:16])
+    page.get_by_label("Venue", exact=True).select_option(str(labs["venue_id"]))
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert page.get_by_role("heading", name="Not saved: this would conflict").is_visible()
+    assert page.locator(".conflicts-panel").get_by_role("link", name=TEST_LABS).is_visible()
+    assert page.get_by_role("button", name="Save anyway").is_visible()
+    assert starts(server, CLINIC) == clinic_before
+    check_accessibility(page)
+    screenshot(page, "organise-session-form")
     assert not problems.messages, problems.messages
     context.close()

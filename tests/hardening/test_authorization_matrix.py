@@ -11,6 +11,7 @@ cell tests who may call, not what they send.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -294,6 +295,38 @@ async def team_member(world: World) -> Params:
     return {"slug": SLUG, "account_id": account.id}
 
 
+async def a_venue(world: World) -> Params:
+    return {"slug": SLUG, "record_id": world.ids["venue_id"]}
+
+
+async def a_person(world: World) -> Params:
+    return {"slug": SLUG, "record_id": world.ids["person_id"]}
+
+
+async def unused_venue_record(world: World) -> Params:
+    return {"slug": SLUG, "record_id": await world.venue()}
+
+
+async def unused_person_record(world: World) -> Params:
+    return {"slug": SLUG, "record_id": await world.person()}
+
+
+def programme_sheet(world: World, _params: Params) -> dict[str, str]:
+    """The import form's second step: the previewed file carried in the form."""
+    sheet = f"title,kind,date,start,end\nImported {world.unique()},seminar,2026-12-10,20:00,21:00\n"
+    return {"filename": "programme.csv", "content": base64.b64encode(sheet.encode()).decode(), "intent": "import"}
+
+
+def mission_form(world: World, _params: Params) -> dict[str, str]:
+    return {"slug": f"new-{world.unique()}", "title": "A new mission", "host_country": "LV",
+            "timezone": "Europe/Riga", "starts_on": "2027-03-01", "ends_on": "2027-03-03", "default_language": "en"}
+
+
+def session_form(world: World, _params: Params) -> dict[str, str]:
+    return {"title": f"Evening {world.unique()}", "kind": "networking", "status": "draft", "registration": "none",
+            "starts_at": "2026-12-09T21:00", "ends_at": "2026-12-09T22:00"}
+
+
 async def mission_token(world: World) -> Params:
     await world.services.organiser_tokens.create(f"revocable {world.unique()}", SLUG)
     listed = await world.services.organiser_tokens.list(mission_slug=SLUG)
@@ -414,6 +447,28 @@ BODIES: dict[tuple[str, str], Body | None] = {
         "draft_key": f"draft-{w.unique()}",
     },
     ("POST", "/organise/missions/{slug}/outbox/{message_id}/retry"): None,
+    ("POST", "/organise/missions/new"): mission_form,
+    ("POST", "/organise/missions/{slug}/edit"): lambda _w, _: {"title": "Bishkek, renamed"},
+    ("POST", "/organise/missions/{slug}/publish"): None,
+    ("POST", "/organise/missions/{slug}/publish-drafts"): lambda w, _: {"session_ids": str(w.ids["s1"])},
+    ("POST", "/organise/missions/{slug}/clone"): lambda w, _: {"slug": f"copy-{w.unique()}", "starts_on": "2027-12-06"},
+    ("POST", "/organise/missions/{slug}/venues"): lambda w, _: {"name": f"Hall {w.unique()}"},
+    ("POST", "/organise/missions/{slug}/venues/{record_id}"): lambda w, _: {"name": f"Hall {w.unique()}"},
+    ("POST", "/organise/missions/{slug}/venues/{record_id}/delete"): None,
+    ("POST", "/organise/missions/{slug}/people"): lambda w, _: {"name": f"Speaker {w.unique()}"},
+    ("POST", "/organise/missions/{slug}/people/{record_id}"): lambda w, _: {"affiliation": f"Firm {w.unique()}"},
+    ("POST", "/organise/missions/{slug}/people/{record_id}/delete"): None,
+    ("POST", "/organise/missions/{slug}/travel-times"): None,
+    ("POST", "/organise/missions/{slug}/sessions/new"): session_form,
+    ("POST", "/organise/missions/{slug}/sessions/bulk"): lambda w, _: {
+        "action": "publish", "session_ids": str(w.ids["s1"]), "intent": "apply",
+    },
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}"): lambda w, _: {"title": f"Renamed {w.unique()}"},
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/inline"): lambda w, _: {"title": f"Inline {w.unique()}"},
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/cancel"): lambda _w, _: {"reason": "Moved online."},
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/delete"): None,
+    ("POST", "/organise/missions/{slug}/timetable/move"): lambda _w, p: {"session_id": str(p["session_id"])},
+    ("POST", "/organise/missions/{slug}/import"): programme_sheet,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -450,6 +505,72 @@ async def fresh_answer(world: World) -> Params:
 
 PUBLIC = Rule(everyone(200))
 ORGANISER_READ = Rule(organisers_only(200))
+
+SIGNED_OUT, VIEWER, EDITOR = "signed out", "viewer", "editor"
+OTHERS_OWNER, OWNER, ALL_ACCOUNT = "owner of another mission", "owner", "account for all missions"
+ACCOUNT_IDENTITIES = [SIGNED_OUT, VIEWER, EDITOR, OTHERS_OWNER, OWNER, ALL_ACCOUNT]
+ORGANISE_CALLS = [route for route in CALLS if route[1].startswith("/organise")]
+
+
+def signed_in_all(success: int, *, signed_out: int) -> dict[str, int]:
+    return {**dict.fromkeys(ACCOUNT_IDENTITIES, success), SIGNED_OUT: signed_out}
+
+
+def office_read() -> dict[str, int]:
+    """A page of the mission: every member reads it; a stranger to it is 403, the signed-out
+    are sent to sign in."""
+    return {**signed_in_all(200, signed_out=303), OTHERS_OWNER: 403}
+
+
+def owners_write(success: int) -> dict[str, int]:
+    return {**dict.fromkeys(ACCOUNT_IDENTITIES, 403), OWNER: success, ALL_ACCOUNT: success}
+
+
+def editors_write(success: int) -> dict[str, int]:
+    return {**owners_write(success), EDITOR: success}
+
+
+def creators_only(success: int, *, signed_out: int) -> dict[str, int]:
+    """Creating a mission: an organiser of all missions only."""
+    return {**dict.fromkeys(ACCOUNT_IDENTITIES, 403), ALL_ACCOUNT: success, SIGNED_OUT: signed_out}
+
+
+# The programme's pages (web/organise/programme_area.py): the target, and each account's answer.
+PROGRAMME_OFFICE: dict[tuple[str, str], tuple[Target, dict[str, int]]] = {
+    ("GET", "/organise/missions/new"): (the_mission, creators_only(200, signed_out=303)),
+    ("POST", "/organise/missions/new"): (the_mission, creators_only(303, signed_out=403)),
+    ("GET", "/organise/missions/{slug}"): (the_mission, office_read()),
+    ("GET", "/organise/missions/{slug}/preview"): (the_mission, office_read()),
+    ("GET", "/organise/missions/{slug}/edit"): (the_mission, office_read()),
+    ("POST", "/organise/missions/{slug}/edit"): (the_mission, editors_write(303)),
+    ("POST", "/organise/missions/{slug}/publish"): (the_mission, editors_write(303)),
+    ("POST", "/organise/missions/{slug}/publish-drafts"): (the_mission, editors_write(303)),
+    ("GET", "/organise/missions/{slug}/clone"): (the_mission, creators_only(200, signed_out=303)),
+    ("POST", "/organise/missions/{slug}/clone"): (the_mission, creators_only(303, signed_out=403)),
+    ("GET", "/organise/missions/{slug}/venues"): (the_mission, office_read()),
+    ("POST", "/organise/missions/{slug}/venues"): (the_mission, editors_write(303)),
+    ("POST", "/organise/missions/{slug}/venues/{record_id}"): (a_venue, editors_write(303)),
+    ("POST", "/organise/missions/{slug}/venues/{record_id}/delete"): (unused_venue_record, editors_write(303)),
+    ("GET", "/organise/missions/{slug}/people"): (the_mission, office_read()),
+    ("POST", "/organise/missions/{slug}/people"): (the_mission, editors_write(303)),
+    ("POST", "/organise/missions/{slug}/people/{record_id}"): (a_person, editors_write(303)),
+    ("POST", "/organise/missions/{slug}/people/{record_id}/delete"): (unused_person_record, editors_write(303)),
+    ("GET", "/organise/missions/{slug}/travel-times"): (the_mission, office_read()),
+    ("POST", "/organise/missions/{slug}/travel-times"): (the_mission, editors_write(303)),
+    ("GET", "/organise/missions/{slug}/sessions"): (the_mission, office_read()),
+    ("POST", "/organise/missions/{slug}/sessions/bulk"): (the_mission, editors_write(303)),
+    ("GET", "/organise/missions/{slug}/sessions/new"): (the_mission, office_read()),
+    ("POST", "/organise/missions/{slug}/sessions/new"): (the_mission, editors_write(303)),
+    ("GET", "/organise/missions/{slug}/sessions/{session_id}"): (the_mission, office_read()),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}"): (new_session, editors_write(303)),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/inline"): (new_session, editors_write(303)),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/cancel"): (new_session, editors_write(303)),
+    ("POST", "/organise/missions/{slug}/sessions/{session_id}/delete"): (new_session, editors_write(303)),
+    ("GET", "/organise/missions/{slug}/timetable"): (the_mission, office_read()),
+    ("POST", "/organise/missions/{slug}/timetable/move"): (new_session, editors_write(303)),
+    ("GET", "/organise/missions/{slug}/import"): (the_mission, office_read()),
+    ("POST", "/organise/missions/{slug}/import"): (the_mission, editors_write(303)),
+}
 
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): PUBLIC,
@@ -609,6 +730,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/organise/missions/{slug}/messages"): Rule(everyone(403), previewed_audience),
     ("GET", "/organise/missions/{slug}/outbox"): Rule(everyone(303)),
     ("POST", "/organise/missions/{slug}/outbox/{message_id}/retry"): Rule(everyone(403), mail_in_the_outbox),
+    **{(method, path): Rule(everyone(303 if method == "GET" else 403), target)
+       for (method, path), (target, _signed_in) in PROGRAMME_OFFICE.items()},
 }
 
 
@@ -671,7 +794,7 @@ async def test_options_is_answered_for_anyone_with_every_method_of_the_path(
 ) -> None:
     methods = {m for m, p in ALL_ROUTES if p == path}
     url = path.format(slug=SLUG, venue_id=1, person_id=1, session_id=1, registration_id=1, message_id=1, member_id=1,
-                      feed_token=random_token(), token=random_token(), account_id=1, token_id=1)
+                      feed_token=random_token(), token=random_token(), account_id=1, token_id=1, record_id=1)
     for headers in ({}, {"Authorization": f"Bearer {random_token()}"}):
         response = await matrix_client.options(url, headers=headers)
         assert response.status_code == 204, response.text
@@ -753,30 +876,6 @@ def test_every_write_route_has_a_valid_body() -> None:
 # Every /organise route again, with browser sessions: signed out, a viewer, an editor and an
 # owner of this mission, an owner of another mission, and an organiser of all missions.
 
-SIGNED_OUT, VIEWER, EDITOR = "signed out", "viewer", "editor"
-OTHERS_OWNER, OWNER, ALL_ACCOUNT = "owner of another mission", "owner", "account for all missions"
-ACCOUNT_IDENTITIES = [SIGNED_OUT, VIEWER, EDITOR, OTHERS_OWNER, OWNER, ALL_ACCOUNT]
-ORGANISE_CALLS = [route for route in CALLS if route[1].startswith("/organise")]
-
-
-def signed_in_all(success: int, *, signed_out: int) -> dict[str, int]:
-    return {**dict.fromkeys(ACCOUNT_IDENTITIES, success), SIGNED_OUT: signed_out}
-
-
-def office_read() -> dict[str, int]:
-    """A page of the mission: every member reads it; a stranger to it is 403, the signed-out
-    are sent to sign in."""
-    return {**signed_in_all(200, signed_out=303), OTHERS_OWNER: 403}
-
-
-def owners_write(success: int) -> dict[str, int]:
-    return {**dict.fromkeys(ACCOUNT_IDENTITIES, 403), OWNER: success, ALL_ACCOUNT: success}
-
-
-def editors_write(success: int) -> dict[str, int]:
-    return {**owners_write(success), EDITOR: success}
-
-
 ACCOUNT_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/organise/sign-in"): Rule(signed_in_all(303, signed_out=200)),  # signed in: on to the office
     ("POST", "/organise/sign-in"): Rule(dict.fromkeys(ACCOUNT_IDENTITIES, 401)),  # a wrong password
@@ -816,6 +915,7 @@ ACCOUNT_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/organise/missions/{slug}/messages"): Rule(editors_write(303), previewed_audience),
     ("GET", "/organise/missions/{slug}/outbox"): Rule(office_read()),
     ("POST", "/organise/missions/{slug}/outbox/{message_id}/retry"): Rule(editors_write(303), mail_in_the_outbox),
+    **{route: Rule(expect, target) for route, (target, expect) in PROGRAMME_OFFICE.items()},
 }
 
 

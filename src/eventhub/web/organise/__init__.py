@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventhub.web.organise import accounts, attendees, checkin, history, messages, team, tokens
+from eventhub.web.organise import accounts, attendees, checkin, history, messages, programme_area, team, tokens
 
 ORGANISE_ROUTES: list[Any] = []
 ORGANISE_ROUTES.append(accounts.AccountPages)
@@ -18,3 +18,4 @@ ORGANISE_ROUTES.append(tokens.TokenPages)
 ORGANISE_ROUTES.append(attendees.AttendeePages)
 ORGANISE_ROUTES.append(checkin.CheckInPages)
 ORGANISE_ROUTES.append(messages.MessagePages)
+ORGANISE_ROUTES.extend(programme_area.ROUTES)

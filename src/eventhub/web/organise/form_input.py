@@ -69,8 +69,8 @@ def read_form(
 ) -> tuple[dict[str, Any] | None, FormState]:
     """`names`' values (text as typed) checked against `schema`'s field rules, one field at a
     time. Blank means none where the schema allows none, "" where it allows "", and is a
-    missing value where the field is required; otherwise the field is not sent (its
-    default, or unchanged on an update). `extra` are fields read otherwise (lists), sent as
+    missing value where the field is required; otherwise, and for a field the form does
+    not have, the field is not sent (its default, or unchanged on an update). `extra` are fields read otherwise (lists), sent as
     they are. Returns the fields as the service takes them (`set_fields()`), or None."""
     info = {f.name: f for f in types.type_info(schema).fields}  # type: ignore[attr-defined]
     hints = typing.get_type_hints(schema, include_extras=True)
@@ -79,6 +79,10 @@ def read_form(
     errors: dict[str, str] = {}
     for name, text in shown.items():
         field = info[name]
+        if name not in raw:  # not on this form: a required one is missing, any other is left as it is
+            if field.required:
+                errors[name] = _("Fill in this field.")
+            continue
         if text == "":
             if _nullable(field.type):
                 values[name] = None

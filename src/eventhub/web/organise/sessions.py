@@ -153,8 +153,10 @@ def read_session(
 ) -> tuple[dict[str, Any] | None, FormState]:
     """The form as a create, or as the update of what changed (so an untouched time is not
     checked again and calendars hear only of real changes)."""
-    extra: dict[str, Any] = {"speakers": _speakers(typed)}
-    if mission.content_languages:
+    extra: dict[str, Any] = {}
+    if "speakers-0-person_id" in typed:  # the form has the speaker rows
+        extra["speakers"] = _speakers(typed)
+    if mission.content_languages and any(key.startswith("translations.") for key in typed):
         extra["translations"] = _translations(typed, mission)
     schema = SessionCreate if current is None else SessionUpdate
     fields, state = read_form(schema, typed, SESSION_FIELDS, extra=extra)
@@ -162,7 +164,8 @@ def read_session(
     state = FormState(shown, state.errors)
     if fields is None:
         return None, state
-    fields["speakers"] = [(s.person_id, s.role) for s in fields.get("speakers", [])]
+    if "speakers" in fields:
+        fields["speakers"] = [(s.person_id, s.role) for s in fields["speakers"]]
     if "translations" in fields:
         fields["translations"] = {k: v for k, v in (fields["translations"] or {}).items() if v}
     if current is None:
@@ -172,7 +175,7 @@ def read_session(
         name for name, value in fields.items()
         if name in SESSION_FIELDS and (session_values(current).get(name) or "") == (typed.get(name, "").strip())
     }
-    if [(s.person_id, s.role) for s in before.speakers] == fields["speakers"]:
+    if [(s.person_id, s.role) for s in before.speakers] == fields.get("speakers"):
         unchanged.add("speakers")
     if fields.get("translations", before.translations) == (before.translations or {}):
         unchanged.add("translations")

@@ -38,6 +38,7 @@ from eventhub.api.health import health
 from eventhub.api.history import mission_history
 from eventhub.api.idempotency import IdempotencyMiddleware
 from eventhub.api.imports import import_programme
+from eventhub.api.meetings import MeetingPlanController, MyMeetingsController
 from eventhub.api.missions import MissionController
 from eventhub.api.outbox import outbox_report
 from eventhub.api.records import PersonController, VenueController
@@ -47,13 +48,16 @@ from eventhub.api.sessions import ProgrammeController, SessionController
 from eventhub.db.database import Database, DatabaseBusy, DatabaseUnavailable
 from eventhub.db.services.timezones import refresh_utc_index
 from eventhub.db.services.access import Clock
+from eventhub.db.services.meetings import Solver
 from eventhub.domain.idempotency import KEY_PATTERN
 from eventhub.db.services.sessions import UidFactory, random_uid
 from eventhub.errors import send_problem
 from eventhub.hardening import MAX_BODY_BYTES, RequestEdge, api_headers, cors, request_edge
 from eventhub.logs import install_redaction
+from eventhub.domain.meetings.solver import schedule
 from eventhub.mail.transport import Transport
 from eventhub.present import Presenter
+from eventhub import meeting_schemas
 from eventhub import schemas as schemas_module
 from eventhub.schemas import Input
 from eventhub.services import Services
@@ -73,12 +77,14 @@ def create_app(
     clock: Clock = system_clock,
     new_uid: UidFactory = random_uid,
     transport: Transport | None = None,
+    meeting_solver: Solver = schedule,
 ) -> Litestar:
-    """The application; tests inject the clock, calendar UIDs (golden files) and mail transport."""
+    """The application; tests inject the clock, calendar UIDs (golden files), mail
+    transport and the meeting scheduler (to hold a solve while they look)."""
     install_redaction()
     settings = settings or Settings()
     database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
-    services = Services.build(settings, database, clock, new_uid, transport)
+    services = Services.build(settings, database, clock, new_uid, transport, meeting_solver)
     web = build_web(settings)
 
     @asynccontextmanager
@@ -113,6 +119,8 @@ def create_app(
             GroupRegistrationController,
             AttendanceController,
             MeController,
+            MyMeetingsController,
+            MeetingPlanController,
             mission_feed,
             session_feed,
             personal_feed,
@@ -222,7 +230,7 @@ def _complete_openapi(app: Litestar) -> None:
     _declare_security(app)
     document = app.openapi_schema
     for name, schema in (document.components.schemas or {}).items():
-        model = getattr(schemas_module, name, None)
+        model = getattr(schemas_module, name, None) or getattr(meeting_schemas, name, None)
         if isinstance(model, type) and issubclass(model, Input):
             schema.additional_properties = False
     problem = OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))

@@ -19,6 +19,7 @@ from eventhub.db.services.history import History
 from eventhub.db.services.team import TeamService
 from eventhub.db.services.idempotency import IdempotencyStore
 from eventhub.db.services.imports import Imports
+from eventhub.db.services.meetings import Meetings, Solver
 from eventhub.db.services.messages import Messages
 from eventhub.db.services.missions import Missions
 from eventhub.db.services.organisers import OrganiserTokens
@@ -27,6 +28,7 @@ from eventhub.db.services.delegations import Delegations
 from eventhub.db.services.registrations import Registrations
 from eventhub.db.services.sessions import Sessions, UidFactory, random_uid
 from eventhub.db.services.travel import TravelTimesService
+from eventhub.domain.meetings.solver import schedule
 from eventhub.mail.compose import Composer, MailSettings
 from eventhub.mail.account_mail import LinkComposer
 from eventhub.mail.sender import MailSender
@@ -54,6 +56,7 @@ class Services:
     attendance: Attendance
     check_ins: CheckIns
     messages: Messages
+    meetings: Meetings
     feeds: Feeds
     exports: ScheduleExports
     outbox: Outbox
@@ -74,6 +77,7 @@ class Services:
         clock: Clock,
         new_uid: UidFactory = random_uid,
         transport: Transport | None = None,
+        meeting_solver: Solver = schedule,
     ) -> Services:
         database.clock = clock
         return cls(
@@ -94,6 +98,7 @@ class Services:
             attendance=Attendance(database, clock, settings.secret_key),
             check_ins=CheckIns(database, clock, settings.secret_key),
             messages=Messages(database, clock),
+            meetings=Meetings(database, clock, new_uid, meeting_solver),
             feeds=Feeds(database, clock, settings.public_base, settings.public_host),
             exports=ScheduleExports(database, settings.public_base),
             rate_limiter=_rate_limiter(settings),

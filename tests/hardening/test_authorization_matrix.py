@@ -30,9 +30,11 @@ from eventhub.schemas import MissionCreate
 from eventhub.app import create_app
 from eventhub.db.database import Database
 from eventhub.db.models import AccountLink
+from eventhub.db.services.meetings import PlanInput
 from eventhub.db.services.messages import Audience
 from eventhub.db.services.registrations import GroupRequest, MemberRequest, SignupRequest
 from eventhub.db.services.team import link_token
+from eventhub.domain.meetings.requests import ProfileFields
 from eventhub.domain.permissions import Role
 from eventhub.domain.programme import SessionKind, SpeakerRole
 from eventhub.loader import LOADER
@@ -352,6 +354,60 @@ async def registration_at_its_session(world: World) -> Params:
 async def previewed_audience(world: World) -> Params:
     """The count a message's preview showed (the send form carries it back)."""
     return {"slug": SLUG, "recipients": await world.services.messages.count(SLUG, Audience(), LOADER)}
+async def meeting_profile(world: World, manage_token: str) -> int:
+    fields = ProfileFields("Cluster", "KG", "IT", "", "")
+    return (await world.services.meetings.save_profile(manage_token, fields)).profile.id
+
+
+async def with_meeting_profiles(world: World) -> Params:
+    """Attendees A and B take part in meetings (saving a profile again is harmless)."""
+    await meeting_profile(world, world.ids["manage"])
+    await meeting_profile(world, world.ids["other_manage"])
+    return {"slug": SLUG}
+
+
+async def someone_to_ask(world: World) -> Params:
+    await with_meeting_profiles(world)
+    token, _feed = await world.attendee(world.ids["s2"])
+    return {"slug": SLUG, "to_profile_id": await meeting_profile(world, token)}
+
+
+async def request_to_a(world: World) -> Params:
+    """A new participant asks attendee A for a meeting: A's to answer, not B's."""
+    await with_meeting_profiles(world)
+    token, _feed = await world.attendee(world.ids["s2"])
+    await meeting_profile(world, token)
+    me = await world.services.meetings.my_profile(world.ids["manage"])
+    assert me is not None
+    return {"request_id": (await world.services.meetings.ask(token, me.profile.id, "")).request.id}
+
+
+async def meeting_plan(world: World) -> Params:
+    if world.ids.get("plan") is None:
+        windows = [("2026-12-09T09:00", "2026-12-09T17:00", world.ids["venue_id"])]
+        tables = [(f"Table {i}", world.ids["venue_id"]) for i in range(1, 21)]
+        view = await world.services.meetings.set_plan(SLUG, PlanInput(30, windows, tables), LOADER)
+        world.ids["plan"] = [t.id for t in view.tables]
+    return {"slug": SLUG}
+
+
+async def accepted_request(world: World) -> Params:
+    """Two new participants agreed to meet; the meeting is not in the plan yet."""
+    await meeting_plan(world)
+    sender, _ = await world.attendee(world.ids["s2"])
+    recipient, _ = await world.attendee(world.ids["s2"])
+    await meeting_profile(world, sender)
+    asked = await world.services.meetings.ask(sender, await meeting_profile(world, recipient), "")
+    await world.services.meetings.answer(recipient, asked.request.id, accept=True)
+    n = world.unique()
+    return {"slug": SLUG, "request_id": asked.request.id, "table_id": world.ids["plan"][n % 20],
+            "starts_at": f"2026-12-09T{9 + (n // 20) % 8:02d}:{30 * (n // 160 % 2):02d}"}
+
+
+async def placed_meeting(world: World) -> Params:
+    params = await accepted_request(world)
+    await world.services.meetings.move(SLUG, params["request_id"], params["starts_at"], params["table_id"], LOADER)
+    return params
 
 
 def signup(world: World, _params: Params) -> dict[str, Any]:
@@ -400,6 +456,22 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/api/missions/{slug}/outbox/{message_id}/retry"): None,
     ("POST", "/api/me/feed-token"): None,
     ("POST", "/api/me/manage-token"): None,
+    ("PUT", "/api/me/meeting-profile"): lambda _w, _p: {"organisation": "Technopark", "country": "KG"},
+    ("POST", "/api/me/meeting-requests"): lambda _w, p: {"to_profile_id": p["to_profile_id"], "message": "Hello"},
+    ("POST", "/api/me/meeting-requests/{request_id}/accept"): None,
+    ("POST", "/api/me/meeting-requests/{request_id}/decline"): None,
+    ("PUT", "/api/missions/{slug}/meeting-plan"): lambda w, _p: {
+        "slot_minutes": 30, "tables": [{"name": "Table 1", "venue_id": w.ids["venue_id"]}],
+        "windows": [{"starts_at": "2026-12-10T09:00", "ends_at": "2026-12-10T12:00", "venue_id": w.ids["venue_id"]}],
+    },
+    ("POST", "/api/missions/{slug}/meeting-plan/schedule"): None,
+    ("POST", "/api/missions/{slug}/meeting-plan/publish"): None,
+    ("POST", "/api/missions/{slug}/meeting-plan/meetings/{request_id}/lock"): None,
+    ("POST", "/api/missions/{slug}/meeting-plan/meetings/{request_id}/unlock"): None,
+    ("POST", "/api/missions/{slug}/meeting-plan/meetings/{request_id}/unplace"): None,
+    ("POST", "/api/missions/{slug}/meeting-plan/meetings/{request_id}/move"): lambda _w, p: {
+        "starts_at": p["starts_at"], "table_id": p["table_id"],
+    },
     # Pages: form bodies (the CSRF token is added by the walk).
     ("POST", "/missions/{slug}/sessions/{session_id}"): signup_form,
     ("POST", "/manage/{token}/registrations/{session_id}/cancel"): None,
@@ -636,6 +708,33 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/api/me/feed-token"): Rule(attendee_only(200, other_attendee=200)),
     ("POST", "/api/me/manage-token"): Rule(attendee_only(200, other_attendee=200)),
+    # bilateral meetings: participants with a profile (their manage token) and organisers
+    ("GET", "/api/me/meeting-profile"): Rule(attendee_only(200, other_attendee=200), with_meeting_profiles),
+    ("PUT", "/api/me/meeting-profile"): Rule(attendee_only(200, other_attendee=200)),
+    ("DELETE", "/api/me/meeting-profile"): Rule(attendee_only(204, other_attendee=204), with_meeting_profiles),
+    ("GET", "/api/me/meeting-profiles"): Rule(attendee_only(200, other_attendee=200), with_meeting_profiles),
+    ("GET", "/api/me/meeting-requests"): Rule(attendee_only(200, other_attendee=200), with_meeting_profiles),
+    ("POST", "/api/me/meeting-requests"): Rule(attendee_only(201, other_attendee=201), someone_to_ask),
+    ("POST", "/api/me/meeting-requests/{request_id}/accept"): Rule(
+        attendee_only(200, other_attendee=404), request_to_a  # B is no side of A's request
+    ),
+    ("POST", "/api/me/meeting-requests/{request_id}/decline"): Rule(attendee_only(200, other_attendee=404), request_to_a),
+    ("GET", "/api/me/meetings"): Rule(attendee_only(200, other_attendee=200), with_meeting_profiles),
+    ("GET", "/api/missions/{slug}/meeting-profiles"): Rule(
+        {**organisers_only(200), ATTENDEE: 200, OTHER_ATTENDEE: 200}, with_meeting_profiles
+    ),
+    ("GET", "/api/missions/{slug}/meeting-plan"): ORGANISER_READ,
+    ("PUT", "/api/missions/{slug}/meeting-plan"): Rule(organisers_only(200)),
+    ("POST", "/api/missions/{slug}/meeting-plan/schedule"): Rule(organisers_only(200), meeting_plan),
+    ("POST", "/api/missions/{slug}/meeting-plan/publish"): Rule(organisers_only(200), meeting_plan),
+    ("POST", "/api/missions/{slug}/meeting-plan/meetings/{request_id}/lock"): Rule(organisers_only(200), placed_meeting),
+    ("POST", "/api/missions/{slug}/meeting-plan/meetings/{request_id}/unlock"): Rule(organisers_only(200), placed_meeting),
+    ("POST", "/api/missions/{slug}/meeting-plan/meetings/{request_id}/unplace"): Rule(
+        organisers_only(200), placed_meeting
+    ),
+    ("POST", "/api/missions/{slug}/meeting-plan/meetings/{request_id}/move"): Rule(
+        organisers_only(200), accepted_request
+    ),
     # feeds
     ("GET", "/missions/{slug}/calendar.ics"): PUBLIC,
     ("HEAD", "/missions/{slug}/calendar.ics"): PUBLIC,
@@ -794,7 +893,7 @@ async def test_options_is_answered_for_anyone_with_every_method_of_the_path(
 ) -> None:
     methods = {m for m, p in ALL_ROUTES if p == path}
     url = path.format(slug=SLUG, venue_id=1, person_id=1, session_id=1, registration_id=1, message_id=1, member_id=1,
-                      feed_token=random_token(), token=random_token(), account_id=1, token_id=1, record_id=1)
+                      feed_token=random_token(), token=random_token(), account_id=1, token_id=1, record_id=1, request_id=1)
     for headers in ({}, {"Authorization": f"Bearer {random_token()}"}):
         response = await matrix_client.options(url, headers=headers)
         assert response.status_code == 204, response.text

@@ -368,6 +368,10 @@ class OutboxMessage(Timestamps, BigIntBase):
     organiser_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("organiser_message.id", ondelete="CASCADE")
     )
+    # The meeting request a meeting mail is about (eventhub.db.meeting_models).
+    meeting_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_request.id", ondelete="CASCADE")
+    )
 
 
 class CheckIn(BigIntBase):
@@ -411,3 +415,7 @@ class IdempotencyRecord(BigIntBase):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
     locked_until: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+# The meeting tables live in their own module; imported here so that one metadata holds them all.
+from eventhub.db import meeting_models as _meeting_models  # noqa: E402, F401

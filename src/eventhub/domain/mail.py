@@ -20,6 +20,15 @@ class MailKind(StrEnum):
     MANAGE_LINK = "manage_link"  # someone registered with this address and no manage token
     FEED_ROTATED = "feed_rotated"
     ORGANISER_MESSAGE = "organiser_message"  # written by the organisers to a session or the mission
+    # Bilateral meetings (the outbox row names the request):
+    MEETING_REQUESTED = "meeting_requested"  # to the one asked
+    MEETING_ACCEPTED = "meeting_accepted"  # to the one who asked
+    MEETING_DECLINED = "meeting_declined"  # to the one who asked
+    MEETING_REQUEST_EXPIRED = "meeting_request_expired"  # to the one who asked
+    MEETING_REQUEST_CANCELLED = "meeting_request_cancelled"  # the other side withdrew
+    MEETING_SCHEDULED = "meeting_scheduled"  # published: when, where, with whom
+    MEETING_MOVED = "meeting_moved"  # published again elsewhere (SEQUENCE went up)
+    MEETING_CANCELLED = "meeting_cancelled"  # unplaced after publishing, or the other side withdrew
 
 
 class MailStatus(StrEnum):

@@ -55,6 +55,10 @@ class TravelTimes:
         for from_id, to_id, minutes in entries:
             self._minutes[(from_id, to_id)] = minutes
 
+    def entries(self) -> tuple[tuple[int, int, int], ...]:
+        """The given pairs, sorted: what two equal tables of travel times have in common."""
+        return tuple(sorted((a, b, m) for (a, b), m in self._minutes.items()))
+
     def minutes(self, from_id: int, to_id: int) -> int:
         if from_id == to_id:
             return 0

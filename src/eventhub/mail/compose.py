@@ -22,10 +22,13 @@ import segno
 from eventhub.calendar import EventStatus
 from eventhub.calendar.events import calendar_event, registration_revision, venue_line
 from eventhub.calendar.itip import ItipMethod, Party, render_itip
+from eventhub.calendar.meetings import meeting_event
 from eventhub.db.services.deliveries import Delivery
+from eventhub.db.services.meetings import MeetingMail, MyMeeting, meeting_facts
+from eventhub.mail.meetings import MeetingNews, meeting_text
 from eventhub.domain.mail import MailKind, body_paragraphs
 from eventhub.domain.programme import RegistrationStatus
-from eventhub.domain.time import with_offset
+from eventhub.domain.time import with_offset, zone
 from eventhub.domain.tokens import check_in_code_for, feed_token_for, manage_token_for
 from eventhub.domain.translations import localized
 from eventhub.i18n import Translator, translator
@@ -94,9 +97,13 @@ class Composer:
             html_part = message.get_payload()[1]  # type: ignore[index]
             html_part.add_related(_qr_png(check_in), maintype="image", subtype="png", cid=qr_cid,
                                   filename="check-in.png")
+        ics = None
+        if method is not None and delivery.meeting is not None and delivery.meeting.meeting is not None:
+            ics = self._meeting_itip(delivery, delivery.meeting.meeting, method, t)
         # No invitation into the head's own calendar for each member: their page has the member's feed.
-        if method is not None and delivery.session is not None and recipient is attendee:
+        elif method is not None and delivery.session is not None and recipient is attendee:
             ics = self._itip(delivery, method, t)
+        if ics is not None:
             message.add_alternative(ics, maintype="text", subtype="calendar", params={"method": method.value, "charset": "utf-8"})
             message.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
         message["Content-Language"] = t.language  # last: set_content() and friends drop Content-* headers
@@ -113,6 +120,8 @@ class Composer:
     def _content(self, d: Delivery, t: Translator) -> tuple[str, list[Paragraph], ItipMethod | None]:
         kind, session = d.message.kind, d.session
         mission_title = localized(d.mission.title, d.mission.translations, "title", t.language).text
+        if d.meeting is not None:
+            return self._meeting_content(d, d.meeting, mission_title, t)
         if kind == MailKind.ORGANISER_MESSAGE and d.organiser_message is not None:
             # The organisers' own words, as they wrote them; around them, the reader's language.
             written = d.organiser_message
@@ -169,6 +178,30 @@ class Composer:
             "The details of a session you registered for have changed. The new details:")), *facts],
             ItipMethod.REQUEST if confirmed else None)
 
+    def _meeting_content(
+        self, d: Delivery, mail: MeetingMail, mission_title: str, t: Translator
+    ) -> tuple[str, list[Paragraph], ItipMethod | None]:
+        facts = meeting_facts(mail.meeting, t.language) if mail.meeting is not None else None
+        expires = with_offset(mail.request.expires_at.astimezone(zone(d.mission.timezone)).replace(tzinfo=None),
+                              d.mission.timezone)
+        news = MeetingNews(
+            kind=d.message.kind, mission_title=mission_title, other_name=mail.other.name,
+            other_organisation=mail.other.profile.organisation, other_country=mail.other.profile.country,
+            message=mail.request.message if not mail.asked_by_me else "",
+            expires_at_local=f"{t.weekday_date(expires)}, {t.clock(expires)} ({d.mission.timezone})",
+            meeting=facts,
+            when=_when(facts.starts_local, facts.ends_local, facts.timezone, t) if facts is not None else "",
+        )
+        text = meeting_text(news, t)
+        return text.subject, [Paragraph(p) for p in text.paragraphs], text.method
+
+    def _meeting_itip(self, d: Delivery, mine: MyMeeting, method: ItipMethod, t: Translator) -> bytes:
+        event = meeting_event(meeting_facts(mine, t.language), host=self._settings.public_host, translator=t)
+        return render_itip(event, method, self._organizer(d), Party(d.attendee.name, d.attendee.email))
+
+    def _organizer(self, d: Delivery) -> Party:
+        return Party(d.mission.organiser_name or d.mission.title, d.mission.contact_email or self._settings.sender)
+
     def _itip(self, d: Delivery, method: ItipMethod, t: Translator) -> bytes:
         assert d.session is not None
         revision = registration_revision(d.registration) if d.registration is not None else 0
@@ -183,8 +216,7 @@ class Composer:
             translator=t,
             link_language=t.language,
         )
-        organizer = Party(d.mission.organiser_name or d.mission.title, d.mission.contact_email or self._settings.sender)
-        return render_itip(event, method, organizer, Party(d.attendee.name, d.attendee.email))
+        return render_itip(event, method, self._organizer(d), Party(d.attendee.name, d.attendee.email))
 
 
 def _when(starts: datetime, ends: datetime, zone: str, t: Translator) -> str:

@@ -13,6 +13,7 @@ from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, OrganiserMessage, OutboxMessage, ProgrammeSession, Registration
 from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission
+from eventhub.db.services.meetings import MeetingMail, meeting_mail
 from eventhub.db.services.seats import waitlist_positions
 from eventhub.domain.errors import NotFound, StateConflict
 from eventhub.domain.mail import LEASE, MailStatus, gives_up, retry_delay
@@ -31,6 +32,7 @@ class Delivery:
     organiser_message: OrganiserMessage | None = None  # what organisers wrote, for that kind
     # Whom it goes to: the attendee, or for a delegation member without an address their head.
     recipient: Attendee | None = None
+    meeting: MeetingMail | None = None  # the meeting request a meeting mail is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,10 @@ class Outbox:
             recipient = attendee
             if not attendee.email and attendee.delegation_head_id is not None:
                 recipient = await db.get(Attendee, attendee.delegation_head_id) or attendee
-            return Delivery(message, attendee, mission, session, registration, position, written, recipient)
+            meeting = None
+            if message.meeting_request_id is not None:
+                meeting = await meeting_mail(db, message.meeting_request_id, attendee, self._clock())
+            return Delivery(message, attendee, mission, session, registration, position, written, recipient, meeting)
 
     async def mark_sent(self, message_id: int) -> None:
         now = self._clock()

@@ -32,12 +32,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.calendar import CalendarEvent, CalendarMeta, EventCache, render_calendar
 from eventhub.calendar.events import SessionRecord, calendar_event, personal_event
+from eventhub.calendar.meetings import meeting_event
 from eventhub.domain.languages import supported
 from eventhub.domain.translations import FrozenTranslations, localize, localized
 from eventhub.i18n import Translator, translator
 from eventhub.db.database import Database
 from eventhub.db.models import Attendee, Mission, Person, ProgrammeSession, Registration, SessionSpeaker, Venue
 from eventhub.db.services.access import Clock, mission_not_found
+from eventhub.db.services.meetings import meeting_facts, published_meetings_of
 from eventhub.db.services.registrations import attendee_by_feed_token
 from eventhub.db.services.seats import waitlist_positions
 from eventhub.db.services.sessions import SessionFilter
@@ -209,10 +211,16 @@ class Feeds:
                 raise NotFound("No feed here.", code="feed_not_found")
             mission = await db.get_one(Mission, attendee.mission_id)
             entries = await _personal_entries(db, attendee, cutoff)
+            meetings = [
+                m for m in await published_meetings_of(db, attendee)
+                if m.meeting.published_ends_at is not None and m.meeting.published_ends_at >= cutoff
+            ]
         t = translator(supported(lang) or attendee.language)
-        fingerprint = tuple((r.id, r.status, position, r.updated_at) for r, _, position in entries)
+        fingerprint = tuple((r.id, r.status, position, r.updated_at) for r, _, position in entries) + tuple(
+            (m.meeting.id, m.meeting.sequence, m.meeting.published_at, m.other.profile.updated_at) for m in meetings
+        )
         key = ("personal", attendee.id, mission.version, fingerprint, t.language, RENDER_REVISION, self._base)
-        changed = [r.updated_at for r, _, _ in entries] + [mission.updated_at]
+        changed = [r.updated_at for r, _, _ in entries] + [m.meeting.updated_at for m in meetings] + [mission.updated_at]
 
         async def render() -> RenderedFeed:
             cached = self._bodies.get(key)
@@ -224,7 +232,7 @@ class Feeds:
                     link_language=t.language,
                 )
                 for r, s, position in entries
-            ]
+            ] + [meeting_event(meeting_facts(m, t.language), host=self._host, translator=t) for m in meetings]
             title = localized(mission.title, mission.translations, "title", t.language).text
             meta = CalendarMeta(
                 name=t.gettext("My programme: %(mission)s", mission=title),

@@ -32,7 +32,7 @@ async def insert_messages(db: AsyncSession, rows: dict[str, Any] | list[dict[str
 
 def message_row(
     kind: MailKind, mission_id: int, attendee_id: int, session_id: int | None, now: datetime,
-    organiser_message_id: int | None = None,
+    organiser_message_id: int | None = None, meeting_request_id: int | None = None,
 ) -> dict[str, Any]:
     """The outbox row of one message, by column."""
     return {
@@ -48,6 +48,7 @@ def message_row(
         "last_error": None,
         "sent_at": None,
         "organiser_message_id": organiser_message_id,
+        "meeting_request_id": meeting_request_id,
         "created_at": now,
         "updated_at": now,
     }

@@ -24,6 +24,7 @@ import anyio.to_thread
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventhub.calendar.events import venue_line
 from eventhub.calendar.meetings import MeetingFacts
 from eventhub.db.database import Database
 from eventhub.db.meeting_models import (
@@ -66,6 +67,7 @@ from eventhub.domain.meetings.requests import (
 from eventhub.domain.meetings.rules import placement_problems
 from eventhub.domain.meetings.solver import InconsistentLocks, schedule
 from eventhub.domain.programme import RegistrationStatus, SessionStatus
+from eventhub.domain.time import parse_local_datetime, to_utc, wall_time_in_zone, zone
 
 Solver = Callable[[MeetingProblem, SolverOptions], Plan]
 DEFAULT_TIME_LIMIT_SECONDS = 20.0
@@ -783,8 +785,6 @@ async def _placed_meeting(db: AsyncSession, mission_id: int, request_id: int) ->
 
 
 def _instant(value: str | datetime, zone_name: str, field_name: str) -> datetime:
-    from eventhub.domain.time import parse_local_datetime, to_utc, wall_time_in_zone
-
     parsed = parse_local_datetime(value, field=field_name) if isinstance(value, str) else value
     return to_utc(wall_time_in_zone(parsed, zone_name, field=field_name), zone_name, field=field_name)
 
@@ -974,9 +974,6 @@ async def meeting_mail(db: AsyncSession, request_id: int, attendee: Attendee, no
 
 def meeting_facts(mine: MyMeeting, language: str | None) -> MeetingFacts:
     """A published meeting for one side's calendar, in their language."""
-    from eventhub.calendar.events import venue_line
-    from eventhub.domain.time import zone
-
     m, other, venue = mine.meeting, mine.other, mine.venue
     tz = zone(mine.timezone)
     assert m.published_starts_at is not None and m.published_ends_at is not None

@@ -29,6 +29,7 @@ from eventhub.settings import Settings
 from eventhub.web.errors import page_handlers, pages_for_browsers
 from eventhub.web.formatting import clock
 from eventhub.web.language import LanguageMiddleware, LanguageSwitch, Languages, languages_for
+from eventhub.web.meetings import MeetingPages
 from eventhub.web.organise import ORGANISE_ROUTES
 from eventhub.web.organise.guard import SignInRequired, signed_in, to_sign_in
 from eventhub.web.pages import ManagePages, ProgrammePages, RegistrationPages, SessionPages
@@ -59,7 +60,7 @@ def build_web(settings: Settings) -> Web:
         path="/",
         route_handlers=[
             ProgrammePages, SessionPages, ProgrammeSelection, DelegationPages, RegistrationPages, ManagePages,
-            DelegationManagement, LanguageSwitch, *ORGANISE_ROUTES,
+            DelegationManagement, MeetingPages, LanguageSwitch, *ORGANISE_ROUTES,
         ],
         # CSRF on the page routes only: API clients post JSON with bearer tokens and
         # never see the cookie; feeds and static files stay cookie-free and cacheable.

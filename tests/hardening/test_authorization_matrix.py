@@ -382,6 +382,18 @@ async def request_to_a(world: World) -> Params:
     return {"request_id": (await world.services.meetings.ask(token, me.profile.id, "")).request.id}
 
 
+async def a_with_profile(world: World) -> Params:
+    return {**await with_meeting_profiles(world), "token": world.ids["manage"]}
+
+
+async def someone_for_a_to_ask(world: World) -> Params:
+    return {**await someone_to_ask(world), "token": world.ids["manage"]}
+
+
+async def request_to_a_on_the_page(world: World) -> Params:
+    return {**await request_to_a(world), "token": world.ids["manage"]}
+
+
 async def meeting_plan(world: World) -> Params:
     if world.ids.get("plan") is None:
         windows = [("2026-12-09T09:00", "2026-12-09T17:00", world.ids["venue_id"])]
@@ -463,6 +475,20 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("PUT", "/api/missions/{slug}/meeting-plan"): lambda w, _p: {
         "slot_minutes": 30, "tables": [{"name": "Table 1", "venue_id": w.ids["venue_id"]}],
         "windows": [{"starts_at": "2026-12-10T09:00", "ends_at": "2026-12-10T12:00", "venue_id": w.ids["venue_id"]}],
+    },
+    ("POST", "/manage/{token}/meetings/profile"): lambda _w, _p: {"organisation": "Technopark", "country": "KG"},
+    ("POST", "/manage/{token}/meetings/withdraw"): None,
+    ("POST", "/manage/{token}/meetings/requests"): lambda _w, p: {"to_profile_id": str(p["to_profile_id"]), "message": ""},
+    ("POST", "/manage/{token}/meetings/requests/{request_id}/accept"): None,
+    ("POST", "/manage/{token}/meetings/requests/{request_id}/decline"): None,
+    ("POST", "/organise/missions/{slug}/meetings/plan"): lambda _w, _p: {"slot_minutes": "30", "windows": "", "tables": ""},
+    ("POST", "/organise/missions/{slug}/meetings/schedule"): None,
+    ("POST", "/organise/missions/{slug}/meetings/publish"): None,
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/lock"): None,
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/unlock"): None,
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/unplace"): None,
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/move"): lambda _w, p: {
+        "starts_at": p["starts_at"], "table_id": str(p["table_id"]),
     },
     ("POST", "/api/missions/{slug}/meeting-plan/schedule"): None,
     ("POST", "/api/missions/{slug}/meeting-plan/publish"): None,
@@ -565,6 +591,9 @@ def token_in_path(success: int, *, param: str = "token") -> Rule:
     """Pages and feeds opened by a token in the path: whoever calls, the right token opens
     them and a wrong one is 404 (the bearer header plays no part)."""
     return Rule(everyone(success), wrong=(("a random token", lambda _w: {param: random_token()}, 404),))
+
+
+RANDOM_TOKEN = (("a random token", lambda _w: {"token": random_token()}, 404),)
 
 
 def random_token() -> str:
@@ -831,6 +860,28 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/organise/missions/{slug}/outbox/{message_id}/retry"): Rule(everyone(403), mail_in_the_outbox),
     **{(method, path): Rule(everyone(303 if method == "GET" else 403), target)
        for (method, path), (target, _signed_in) in PROGRAMME_OFFICE.items()},
+    # the attendee's meetings page, opened by the manage token in its path
+    ("GET", "/manage/{token}/meetings"): Rule(everyone(200), a_with_profile, wrong=RANDOM_TOKEN),
+    ("POST", "/manage/{token}/meetings/profile"): token_in_path(303),
+    ("POST", "/manage/{token}/meetings/withdraw"): Rule(everyone(303), a_with_profile, wrong=RANDOM_TOKEN),
+    ("POST", "/manage/{token}/meetings/requests"): Rule(everyone(303), someone_for_a_to_ask, wrong=RANDOM_TOKEN),
+    ("POST", "/manage/{token}/meetings/requests/{request_id}/accept"): Rule(
+        everyone(303), request_to_a_on_the_page,
+        wrong=(*RANDOM_TOKEN, ("another attendee", lambda w: {"token": w.ids["other_manage"]}, 404)),
+    ),
+    ("POST", "/manage/{token}/meetings/requests/{request_id}/decline"): Rule(
+        everyone(303), request_to_a_on_the_page,
+        wrong=(*RANDOM_TOKEN, ("another attendee", lambda w: {"token": w.ids["other_manage"]}, 404)),
+    ),
+    # the back office's meetings page: bearer tokens sign nobody in (a GET goes to sign in, a POST is refused)
+    ("GET", "/organise/missions/{slug}/meetings"): Rule(everyone(303)),
+    ("POST", "/organise/missions/{slug}/meetings/plan"): Rule(everyone(403)),
+    ("POST", "/organise/missions/{slug}/meetings/schedule"): Rule(everyone(403), meeting_plan),
+    ("POST", "/organise/missions/{slug}/meetings/publish"): Rule(everyone(403), meeting_plan),
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/lock"): Rule(everyone(403), placed_meeting),
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/unlock"): Rule(everyone(403), placed_meeting),
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/unplace"): Rule(everyone(403), placed_meeting),
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/move"): Rule(everyone(403), accepted_request),
 }
 
 

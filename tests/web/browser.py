@@ -87,6 +87,10 @@ class Server:
         return subprocess.run([sys.executable, "-m", "eventhub", *args], env=self.env, input=stdin,
                               capture_output=True, text=True, timeout=120, cwd=self.log.parent)
 
+    def get(self, path: str) -> bytes:
+        with urllib.request.urlopen(self.base + path, timeout=10) as response:
+            return bytes(response.read())
+
     def api(
         self, path: str, body: dict[str, Any] | None = None, *, bearer: str | None = None
     ) -> tuple[int, dict[str, Any]]:

@@ -22,6 +22,7 @@ from eventhub.db.services.meetings import (
     RequestEntry,
 )
 from eventhub.domain.errors import NotFound
+from eventhub.domain.permissions import Action
 from eventhub.domain.meetings.requests import ProfileFields, RequestStatus
 from eventhub.domain.time import zone
 from eventhub.domain.tokens import MANAGE_TOKEN_PREFIX
@@ -45,8 +46,8 @@ from eventhub.meeting_schemas import (
 )
 from eventhub.services import Services
 
-# What each organiser route needs (`domain.permissions.Action` values; issue 14's guard reads opt["action"]).
-VIEW, MANAGE = "meetings.view", "meetings.manage"
+# What each organiser route needs (the guard reads opt["action"]; the services decide finally).
+VIEW, MANAGE = Action.VIEW, Action.MANAGE_MEETINGS
 MINE = problems(401, 403, 404, 409, 422)
 PLAN = problems(401, 403, 404, 409, 422)
 TimeLimit = Annotated[

@@ -42,6 +42,7 @@ from eventhub.db.services.registrations import attendee_by_manage_token
 from eventhub.db.services.travel import mission_travel_times
 from eventhub.domain.errors import Forbidden, InvalidInput, NotFound, StateConflict
 from eventhub.domain.mail import MailKind
+from eventhub.domain.permissions import Action
 from eventhub.domain.meetings.plan import (
     Busy,
     MeetingProblem,
@@ -273,7 +274,7 @@ class Meetings:
 
     async def mission_profiles(self, slug: str, organiser: Organiser | None) -> list[ProfileEntry]:
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW_ATTENDEES)
             return await _profiles(db, mission.id)
 
     async def profiles_for_token(self, slug: str, manage_token: str) -> list[ProfileEntry]:
@@ -389,7 +390,7 @@ class Meetings:
 
     async def plan(self, slug: str, organiser: Organiser | None) -> PlanView:
         async with self._database.read() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.VIEW)
             return await _plan_view(db, mission, self._clock())
 
     async def set_plan(self, slug: str, given: PlanInput, organiser: Organiser | None) -> PlanView:
@@ -398,7 +399,7 @@ class Meetings:
         the waiting requests, and the next publish tells its two sides)."""
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_MEETINGS)
             venues = set(await db.scalars(select(Venue.id).where(Venue.mission_id == mission.id)))
             windows = _windows(given.windows, mission.timezone, venues)
             slots = meeting_slots(windows, given.slot_minutes)
@@ -451,7 +452,7 @@ class Meetings:
         now = self._clock()
         solve_id = str(uuid.uuid4())
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_MEETINGS)
             plan = await _existing_plan(db, mission.id, lock=True)
             if plan.solve_id is not None and plan.solving_until is not None and plan.solving_until > now:
                 raise StateConflict(
@@ -534,7 +535,7 @@ class Meetings:
         """A locked meeting keeps its slot and table through every later schedule."""
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_MEETINGS)
             plan = await _existing_plan(db, mission.id, lock=True)
             meeting = await _placed_meeting(db, mission.id, request_id)
             meeting.locked = locked
@@ -550,7 +551,7 @@ class Meetings:
         been left out): every hard rule is checked, and the meeting is locked there."""
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_MEETINGS)
             plan = await _existing_plan(db, mission.id, lock=True)
             inputs = await _inputs(db, mission.id)
             if request_id not in {r.id for r in inputs.problem.requests}:
@@ -586,7 +587,7 @@ class Meetings:
         """Take a meeting out of the plan (a published one is cancelled at the next publish)."""
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_MEETINGS)
             plan = await _existing_plan(db, mission.id, lock=True)
             meeting = await _placed_meeting(db, mission.id, request_id)
             _unplace(meeting, now)
@@ -601,7 +602,7 @@ class Meetings:
         scheduled, moved ones updated (SEQUENCE up), unplaced ones cancelled."""
         now = self._clock()
         async with self._database.write() as db:
-            mission = await managed_mission(db, slug, organiser)
+            mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_MEETINGS)
             plan = await _existing_plan(db, mission.id, lock=True)
             tables = {t.id: t for t in await db.scalars(select(MeetingTable).where(MeetingTable.plan_id == plan.id))}
             rows = (await db.execute(

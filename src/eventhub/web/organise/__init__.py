@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventhub.web.organise import accounts, attendees, checkin, history, messages, programme_area, team, tokens
+from eventhub.web.organise import accounts, attendees, checkin, history, meetings, messages, programme_area, team, tokens
 
 ORGANISE_ROUTES: list[Any] = []
 ORGANISE_ROUTES.append(accounts.AccountPages)
@@ -19,3 +19,4 @@ ORGANISE_ROUTES.append(attendees.AttendeePages)
 ORGANISE_ROUTES.append(checkin.CheckInPages)
 ORGANISE_ROUTES.append(messages.MessagePages)
 ORGANISE_ROUTES.extend(programme_area.ROUTES)
+ORGANISE_ROUTES.append(meetings.MeetingPlanPages)

@@ -3,8 +3,8 @@
 Meeting mail goes through the outbox like all mail: its rows name the request they are
 about, and the mail kinds gain the meeting ones.
 
-Revision ID: 0013_meetings
-Revises: 0009_translations
+Revision ID: 0014_meetings
+Revises: 0013_accounts
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 import advanced_alchemy.types
 
-revision = '0013_meetings'
-down_revision = '0009_translations'
+revision = '0014_meetings'
+down_revision = '0013_accounts'
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 Meeting mail goes through the outbox like all mail: its rows name the request they are
 about, and the mail kinds gain the meeting ones.
 
-Revision ID: 0014_meetings
-Revises: 0013_accounts
+Revision ID: 0016_meetings
+Revises: 0015_delegations
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 import advanced_alchemy.types
 
-revision = '0014_meetings'
-down_revision = '0013_accounts'
+revision = '0016_meetings'
+down_revision = '0015_delegations'
 branch_labels = None
 depends_on = None
 

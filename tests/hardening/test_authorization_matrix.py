@@ -1046,6 +1046,15 @@ ACCOUNT_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/organise/missions/{slug}/tokens"): Rule(office_read()),
     ("POST", "/organise/missions/{slug}/tokens"): Rule(owners_write(201)),
     ("POST", "/organise/missions/{slug}/tokens/{token_id}/revoke"): Rule(owners_write(303), mission_token),
+    # the meeting plan: every member sees it; editors set, schedule, change and publish it
+    ("GET", "/organise/missions/{slug}/meetings"): Rule(office_read()),
+    ("POST", "/organise/missions/{slug}/meetings/plan"): Rule(editors_write(303)),
+    ("POST", "/organise/missions/{slug}/meetings/schedule"): Rule(editors_write(303), meeting_plan),
+    ("POST", "/organise/missions/{slug}/meetings/publish"): Rule(editors_write(303), meeting_plan),
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/lock"): Rule(editors_write(303), placed_meeting),
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/unlock"): Rule(editors_write(303), placed_meeting),
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/unplace"): Rule(editors_write(303), placed_meeting),
+    ("POST", "/organise/missions/{slug}/meetings/{request_id}/move"): Rule(editors_write(303), accepted_request),
     # attendees, the door, messages: every member sees and exports; editors change and write
     ("GET", "/organise/missions/{slug}/registrations"): Rule(office_read()),
     ("GET", "/organise/missions/{slug}/registrations.csv"): Rule(office_read()),

@@ -87,7 +87,7 @@ def validate_member(name: str, email: str, field_prefix: str, errors: dict[str, 
     """One member row: a name, and an address only if given."""
     if not name:
         errors[f"{field_prefix}-name"] = _("Enter the member's name.")
-    elif not _fits(name, Name):
+    elif not fits(name, Name):
         errors[f"{field_prefix}-name"] = _("A name can be at most %(max)s characters long.", max=NAME_MAX)
     if email and (problem := email_error(email)) is not None:
         errors[f"{field_prefix}-email"] = problem

@@ -176,6 +176,12 @@ class Problems:
     subresources. A page's own 4xx status (a 404 page, a form with errors) is expected."""
 
     messages: list[str] = field(default_factory=list)
+    expected: set[tuple[int, str]] = field(default_factory=set)
+    """(status, path ending) of script requests whose refusal is the page's design, such
+    as the 409 a timetable move that would conflict answers before "Move anyway"."""
+
+    def expect(self, status: int, path_ending: str) -> None:
+        self.expected.add((status, path_ending))
 
     def watch(self, page: Any) -> None:
         page.on("console", self._console)
@@ -189,6 +195,9 @@ class Problems:
 
     def _response(self, response: Any) -> None:
         if response.status >= 400 and response.request.resource_type != "document":
+            path = response.url.split("?", 1)[0]
+            if any(response.status == status and path.endswith(end) for status, end in self.expected):
+                return
             self.messages.append(f"{response.status} for {response.url}")
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub.db.services.registrations import (
@@ -30,11 +29,11 @@ from eventhub.ratelimit import enforce_registration_rate_limit
 from eventhub.services import Services
 from eventhub.urls import PATHS
 from eventhub.web import returning, views
-from eventhub.web.forms import DelegationForm, FormState, validate_delegation, validate_member
+from eventhub.web.forms import DelegationForm, FormState, validate_delegation, validate_member, PostedForm
 from eventhub.web.language import settle
 from eventhub.web.pages import registered_before, to_answer
 
-DelegationBody = Annotated[DelegationForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+DelegationBody = PostedForm[DelegationForm]
 ROWS = 5  # member rows a new form shows
 
 
@@ -44,7 +43,7 @@ class MemberForm:
     email: str = ""
 
 
-MemberBody = Annotated[MemberForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+MemberBody = PostedForm[MemberForm]
 
 
 class DelegationPages(Controller):

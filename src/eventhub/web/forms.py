@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated, TypeVar
 
 import msgspec
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 
 from eventhub import i18n
 from eventhub.i18n import _
@@ -12,6 +15,10 @@ from eventhub.schemas import MAX_ID, Email, Name, ShortText
 from eventhub.db.services.registrations import GroupRequest, MemberRequest, SignupRequest
 from eventhub.domain.errors import InvalidInput
 from eventhub.domain.registration import check_delegation
+
+FormT = TypeVar("FormT")
+# A page handler's `data`: a browser's POSTed form, read into a dataclass of strings.
+PostedForm = Annotated[FormT, Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 NAME_MAX = 200
 EMAIL_MAX = 254

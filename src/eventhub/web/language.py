@@ -17,20 +17,19 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from litestar import Controller, Request, post
 from litestar.datastructures import Cookie, MutableScopeHeaders
-from litestar.enums import RequestEncodingType
 from litestar.di import NamedDependency
-from litestar.params import Body
 from litestar.response import Redirect
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from eventhub import i18n
 from eventhub.domain.languages import ENDONYMS, LANGUAGES, Choice, Source, negotiate, supported
 from eventhub.services import Services
+from eventhub.web.forms import PostedForm
 
 COOKIE = "eventhub_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -182,7 +181,7 @@ class LanguageSwitch(Controller):
     @post("/language", name="switch_language", exclude_from_csrf=True, status_code=303)
     async def switch(
         self,
-        data: Annotated[SwitchForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: PostedForm[SwitchForm],
         services: NamedDependency[Services],
     ) -> Redirect:
         target = safe_next(data.next)

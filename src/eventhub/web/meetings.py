@@ -5,12 +5,11 @@ Every change goes through `services.meetings`, as the API's do."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub.db.services.meetings import Inbox, MyMeeting, ProfileEntry, RequestEntry
@@ -21,7 +20,7 @@ from eventhub.i18n import _
 from eventhub.services import Services
 from eventhub.urls import PATHS
 from eventhub.web.formatting import clock, short_day
-from eventhub.web.forms import FormState
+from eventhub.web.forms import FormState, PostedForm
 from eventhub.web.language import settle
 
 
@@ -40,8 +39,8 @@ class RequestForm:
     message: str = ""
 
 
-ProfileBody = Annotated[ProfileForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-RequestBody = Annotated[RequestForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+ProfileBody = PostedForm[ProfileForm]
+RequestBody = PostedForm[RequestForm]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub.i18n import N_, _
@@ -25,12 +24,12 @@ from eventhub.urls import PATHS
 from eventhub.web import answer as answers
 from eventhub.web import attendee, returning, views
 from eventhub.web.errors import ErrorPage, render_error
-from eventhub.web.forms import FormState, ProgrammeForm, RegistrationForm, validate
+from eventhub.web.forms import FormState, ProgrammeForm, RegistrationForm, validate, PostedForm
 from eventhub.web.language import settle
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-FormBody = Annotated[RegistrationForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-SessionsBody = Annotated[ProgrammeForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+FormBody = PostedForm[RegistrationForm]
+SessionsBody = PostedForm[ProgrammeForm]
 
 
 @dataclass(slots=True)
@@ -38,7 +37,7 @@ class LanguageForm:
     language: str = ""
 
 
-LanguageBody = Annotated[LanguageForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+LanguageBody = PostedForm[LanguageForm]
 
 
 class ProgrammePages(Controller):

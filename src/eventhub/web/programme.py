@@ -9,12 +9,11 @@ session page.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub.db.services.registrations import AllSessionsRefused
@@ -24,12 +23,12 @@ from eventhub.ratelimit import enforce_registration_rate_limit
 from eventhub.services import Services
 from eventhub.urls import PATHS
 from eventhub.web import views
-from eventhub.web.forms import EmailForm, FormState, ProgrammeForm, email_error, validate
+from eventhub.web.forms import EmailForm, FormState, ProgrammeForm, email_error, validate, PostedForm
 from eventhub.web.language import settle
 from eventhub.web.pages import sign_up
 
-ProgrammeBody = Annotated[ProgrammeForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-EmailBody = Annotated[EmailForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+ProgrammeBody = PostedForm[ProgrammeForm]
+EmailBody = PostedForm[EmailForm]
 # The programme page may show a returning attendee's own name and address: nobody else's cache keeps it.
 _PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub.db.services.access import Organiser
@@ -19,7 +18,7 @@ from eventhub.domain.errors import InvalidInput
 from eventhub.i18n import _
 from eventhub.ratelimit import SignInRateLimited, enforce_sign_in_rate_limit
 from eventhub.services import Services
-from eventhub.web.forms import FormState
+from eventhub.web.forms import FormState, PostedForm
 from eventhub.web.organise.refusals import field_message
 from eventhub.web.organise.guard import (
     COOKIE_PATH,
@@ -39,7 +38,7 @@ class SignInForm:
     next: str = ""
 
 
-SignInBody = Annotated[SignInForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+SignInBody = PostedForm[SignInForm]
 
 
 def _session_cookie(services: Services, value: str, max_age: int) -> Cookie:
@@ -130,8 +129,8 @@ class NewPasswordForm:
     password: str = ""
 
 
-ForgotBody = Annotated[ForgotForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-NewPasswordBody = Annotated[NewPasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+ForgotBody = PostedForm[ForgotForm]
+NewPasswordBody = PostedForm[NewPasswordForm]
 FORGOT_PATH = "/organise/forgot-password"
 
 

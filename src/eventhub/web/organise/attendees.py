@@ -5,12 +5,11 @@ is a call to the same attendance service as the JSON API's, with the signed-in o
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub import exports
@@ -19,12 +18,12 @@ from eventhub.domain.errors import StateConflict
 from eventhub.domain.permissions import Action, may
 from eventhub.i18n import _
 from eventhub.services import Services
-from eventhub.web.forms import FormState
+from eventhub.web.forms import FormState, PostedForm
 from eventhub.web.organise.attendance_forms import AddAttendeeForm, MoveForm, add_attendee, move_target, refusal_text
 from eventhub.web.organise.attendance_views import attendees_notice, registrations_page, session_attendees_page
 
-AddBody = Annotated[AddAttendeeForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-MoveBody = Annotated[MoveForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+AddBody = PostedForm[AddAttendeeForm]
+MoveBody = PostedForm[MoveForm]
 SESSION = "/sessions/{session_id:int}/attendees"
 REGISTRATION = SESSION + "/{registration_id:int}"
 

@@ -5,12 +5,11 @@ them by name; a second check-in says when the first was. Attendance per session 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub.db.models import Mission
@@ -20,7 +19,7 @@ from eventhub.domain.errors import NotFound
 from eventhub.domain.permissions import Action, may
 from eventhub.i18n import _
 from eventhub.services import Services
-from eventhub.web.forms import FormState
+from eventhub.web.forms import FormState, PostedForm
 from eventhub.web.organise.attendance_views import DoorAnswer, back_office, check_in_page, door_answer
 from eventhub.web.organise.guard import mission_for
 
@@ -31,7 +30,7 @@ class CheckInForm:
     code: str = ""
 
 
-CheckInBody = Annotated[CheckInForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+CheckInBody = PostedForm[CheckInForm]
 
 
 class CheckInPages(Controller):

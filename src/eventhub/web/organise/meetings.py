@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub.db.services.access import Organiser
@@ -24,6 +23,7 @@ from eventhub.i18n import _
 from eventhub.services import Services
 from eventhub.web.formatting import clock, short_day
 from eventhub.web.organise.guard import mission_for
+from eventhub.web.forms import PostedForm
 
 BASE = "/organise/missions/{slug:str}/meetings"
 
@@ -43,8 +43,8 @@ class MoveForm:
     table_id: int = 0
 
 
-PlanBody = Annotated[PlanForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-MoveBody = Annotated[MoveForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+PlanBody = PostedForm[PlanForm]
+MoveBody = PostedForm[MoveForm]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from eventhub.db.models import Mission
@@ -26,13 +25,13 @@ from eventhub.domain.idempotency import Decision
 from eventhub.domain.permissions import Action, may
 from eventhub.i18n import _
 from eventhub.services import Services
-from eventhub.web.forms import FormState
+from eventhub.web.forms import FormState, PostedForm
 from eventhub.web.organise.attendance_forms import MessageForm, message_draft, refusal_text
 from eventhub.web.organise.attendance_views import back_office
 from eventhub.web.organise.guard import mission_for
 from eventhub.web.organise.mail_views import Preview, messages_page, outbox_page, preview, session_titles
 
-MessageBody = Annotated[MessageForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+MessageBody = PostedForm[MessageForm]
 
 
 class MessagePages(Controller):

@@ -4,12 +4,11 @@ invitation link's page, where the invited person joins (a new account or theirs)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from eventhub import i18n
@@ -18,7 +17,7 @@ from eventhub.domain.errors import InvalidInput, StateConflict
 from eventhub.domain.permissions import Action, Role, may
 from eventhub.i18n import _
 from eventhub.services import Services
-from eventhub.web.forms import FormState
+from eventhub.web.forms import FormState, PostedForm
 from eventhub.web.organise.accounts import start_session
 from eventhub.web.organise.guard import HOME_PATH, mission_for
 from eventhub.web.organise.refusals import field_message
@@ -43,9 +42,9 @@ class JoinForm:
     password: str = ""
 
 
-InviteBody = Annotated[InviteForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-RoleBody = Annotated[RoleForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-JoinBody = Annotated[JoinForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+InviteBody = PostedForm[InviteForm]
+RoleBody = PostedForm[RoleForm]
+JoinBody = PostedForm[JoinForm]
 
 
 def _role(value: str) -> Role | None:

@@ -4,19 +4,18 @@ last used), a new one shown once, revoking."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from eventhub.db.services.access import Organiser
 from eventhub.domain.permissions import Action, Role, lesser, may
 from eventhub.i18n import _
 from eventhub.services import Services
-from eventhub.web.forms import FormState
+from eventhub.web.forms import FormState, PostedForm
 from eventhub.web.organise.guard import mission_for
 
 NAME_MAX = 120
@@ -28,7 +27,7 @@ class TokenForm:
     role: str = ""
 
 
-TokenBody = Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+TokenBody = PostedForm[TokenForm]
 
 
 class TokenPages(Controller):

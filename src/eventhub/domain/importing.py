@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from eventhub.domain.languages import LANGUAGES
 from eventhub.domain.programme import RegistrationMode, SessionKind, SessionStatus
@@ -33,15 +33,27 @@ _LIMITS = {"title": 200, "venue": 200, "description": 20_000, "speakers": 2_000}
 FIELD_COLUMNS = {"starts_at": "start", "ends_at": "end", "venue_id": "venue", "speakers": "speakers"}
 
 
-Fail = Callable[[str, str, str], None]  # column, code, detail
+Fail = Callable[..., None]  # column, code, English detail, **params of the detail
 
 
 @dataclass(frozen=True, slots=True)
 class RowError:
+    """One problem of one cell. `detail` is English (the API's text); `params` are the
+    values in it, so that a page can say the same in the reader's language by `code`."""
+
     row: int
     column: str
     code: str
     detail: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "code": self.code, "detail": self.detail,
+                "params": dict(self.params)}
+
+
+def row_error(row: int, column: str, code: str, detail: str, **params: object) -> RowError:
+    return RowError(row, column, code, detail, tuple((k, str(v)) for k, v in sorted(params.items())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +84,13 @@ class ImportRow:
 
 def check_header(header: Sequence[str]) -> list[RowError]:
     errors = [
-        RowError(1, name or f"column {index + 1}", "unknown_column", f"{name!r} is not a column of the programme sheet.")
+        row_error(1, name or f"column {index + 1}", "unknown_column",
+                  f"{name!r} is not a column of the programme sheet.", name=name)
         for index, name in enumerate(header)
         if name not in COLUMNS and name not in TRANSLATION_COLUMNS and name
     ]
     errors += [
-        RowError(1, name, "missing_column", f"The sheet needs a {name!r} column.")
+        row_error(1, name, "missing_column", f"The sheet needs a {name!r} column.", name=name)
         for name in REQUIRED
         if name not in header
     ]
@@ -93,18 +106,18 @@ def parse_row(number: int, cells: Mapping[str, str]) -> tuple[ImportRow | None, 
     """One row's session, or every error in it."""
     errors: list[RowError] = []
 
-    def fail(column: str, code: str, detail: str) -> None:
-        errors.append(RowError(number, column, code, detail))
+    def fail(column: str, code: str, detail: str, **params: object) -> None:
+        errors.append(row_error(number, column, code, detail, **params))
 
     text = {name: (cells.get(name) or "").replace("\r\n", "\n").strip() for name in (*COLUMNS, *TRANSLATION_COLUMNS)}
     for name, value in text.items():
         base = name.rsplit("_", 1)[0] if name in TRANSLATION_COLUMNS else name
         if base != "description" and ("\n" in value or _CONTROL.search(value)):
-            fail(name, "control_character", "Line breaks and control characters cannot go in this cell.")
+            fail(name, "control_character", "Line breaks and control characters cannot go in this cell.", breaks="no")
         elif _CONTROL.search(value):
-            fail(name, "control_character", "Control characters cannot go in this cell.")
+            fail(name, "control_character", "Control characters cannot go in this cell.", breaks="yes")
         if len(value) > _LIMITS.get(base, 200):
-            fail(name, "too_long", f"At most {_LIMITS.get(base, 200)} characters.")
+            fail(name, "too_long", f"At most {_LIMITS.get(base, 200)} characters.", limit=_LIMITS.get(base, 200))
     translations: dict[str, dict[str, str]] = {}
     for name in TRANSLATION_COLUMNS:
         if text[name]:
@@ -148,13 +161,15 @@ E = TypeVar("E", bound=StrEnum)
 def _choice(value: str, enum: type[E], default: E | None, column: str, fail: Fail, *, required: bool = False) -> E | None:
     if not value:
         if required:
-            fail(column, "required", f"One of: {', '.join(m.value for m in enum)}.")
+            fail(column, "required", f"One of: {', '.join(m.value for m in enum)}.",
+                 choices=", ".join(m.value for m in enum))
         return default
     wanted = value.casefold().replace(" ", "_").replace("-", "_")
     for member in enum:
         if member.value == wanted:
             return member
-    fail(column, f"invalid_{column}", f"{value!r} is not one of: {', '.join(m.value for m in enum)}.")
+    fail(column, f"invalid_{column}", f"{value!r} is not one of: {', '.join(m.value for m in enum)}.",
+         value=value, choices=", ".join(m.value for m in enum))
     return None
 
 
@@ -164,7 +179,10 @@ def _date(value: str, fail: Fail) -> date | None:
             raise ValueError
         day = date.fromisoformat(value)
     except ValueError:
-        fail("date", "invalid_date", "A date as YYYY-MM-DD, e.g. 2026-12-07." if value else "Every session needs a date.")
+        if value:
+            fail("date", "invalid_date", "A date as YYYY-MM-DD, e.g. 2026-12-07.")
+        else:
+            fail("date", "required", "Every session needs a date.")
         return None
     if not 2000 <= day.year <= 2100:
         fail("date", "date_out_of_range", "A date between the years 2000 and 2100.")
@@ -176,5 +194,8 @@ def _time(value: str, column: str, fail: Fail) -> time | None:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::00)?", value)
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return time(int(match[1]), int(match[2]))
-    fail(column, "invalid_time", "A time as HH:MM, e.g. 09:30." if value else f"Every session needs a {column} time.")
+    if value:
+        fail(column, "invalid_time", "A time as HH:MM, e.g. 09:30.")
+    else:
+        fail(column, "required", f"Every session needs a {column} time.")
     return None

@@ -16,6 +16,8 @@ from eventhub.domain.permissions import Role
 from eventhub.domain.programme import SessionStatus
 from eventhub.services import Services
 from tests.web.conftest import SLUG, Browser, csrf_token, location
+from tests.web.english import english_left, page_strings
+from tests.web.html import assert_valid_page
 
 BASE = f"/organise/missions/{SLUG}"
 TEAM = Organiser(name="test", all_missions=True)  # sees the drafts too
@@ -62,6 +64,26 @@ async def test_a_sheet_with_a_bad_row_is_refused_by_row_and_column_and_creates_n
     assert "Import all of it" not in answer.text
     _mission, after = await services.sessions.list(SLUG, None)
     assert len(after) == len(before)
+
+
+@pytest.mark.parametrize("language", ["ru", "lv", "ky"])
+async def test_a_refused_sheet_says_what_is_wrong_in_the_readers_language(editor: Browser, language: str) -> None:
+    page = await editor.page(f"{BASE}/import")
+    answer = await editor.client.post(
+        f"{BASE}/import", headers={"Accept": "text/html", "Accept-Language": language},
+        data={"_csrf_token": csrf_token(page.text), "intent": "preview"},
+        files={"file": ("programme.xlsx", sheet(
+            ["Broken", "party", "2026-12-09", "25:00", "26:00", "", "", "many", "", "", "", ""],
+            ["", "workshop", "09.12.2026", "10:00", "11:00", "", "", "", "", "", "", ""],
+        ), "application/octet-stream")}, follow_redirects=False,
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-language"] == language
+    root = assert_valid_page(answer.text, language)
+    assert english_left(page_strings(root), language) == []
+    cells = re.findall(r'<td class="number">\d+</td><td><code>[a-z_]+</code></td><td>([^<]+)</td>', answer.text)
+    assert len(cells) == 6  # kind, start, end, capacity of row 2; title and date of row 3 ...
+    assert "party" in " ".join(cells)  # ... the wrong value quoted in the translated text
 
 
 async def test_a_corrected_sheet_is_previewed_then_imported_whole(editor: Browser, services: Services) -> None:

@@ -18,7 +18,7 @@ from eventhub.db.models import Mission, Person, ProgrammeSession, Venue
 from eventhub.db.services.access import Clock, Organiser, managed_mission, touch
 from eventhub.db.services.sessions import UidFactory, conflicts_of, create_in, rolled_back, update_in
 from eventhub.domain.errors import InvalidInput
-from eventhub.domain.importing import FIELD_COLUMNS, MAX_ROWS, ImportRow, RowError, check_header, parse_row
+from eventhub.domain.importing import FIELD_COLUMNS, MAX_ROWS, ImportRow, RowError, check_header, parse_row, row_error
 from eventhub.domain.programme import SpeakerRole
 from eventhub.spreadsheet import read_sheet
 
@@ -72,7 +72,7 @@ class Imports:
                 if row is not None:
                     parsed.append(row)
         if not errors and not parsed:
-            errors.append(RowError(2, "title", "no_rows", "The sheet has a header but no sessions."))
+            errors.append(row_error(2, "title", "no_rows", "The sheet has a header but no sessions."))
 
         async def work(db: AsyncSession) -> ImportReport:
             mission = await managed_mission(db, slug, organiser, lock=True)
@@ -149,9 +149,13 @@ async def _conflicts(
     for entry in await conflicts_of(db, mission, [session for _, session in placed]):
         own = rows_of[entry.get("of_session_id") or placed[0][1].id]
         other = rows_of.get(entry["session_id"])
-        errors.append(RowError(own.row, "start", "scheduling_conflict", f"Conflicts with {entry['title']!r} ({entry['reason']})."))
+        errors.append(row_error(own.row, "start", "scheduling_conflict",
+                                f"Conflicts with {entry['title']!r} ({entry['reason']}).",
+                                title=entry["title"], reason=entry["reason"]))
         if other is not None:
-            errors.append(RowError(other.row, "start", "scheduling_conflict", f"Conflicts with {own.title!r} ({entry['reason']})."))
+            errors.append(row_error(other.row, "start", "scheduling_conflict",
+                                    f"Conflicts with {own.title!r} ({entry['reason']}).",
+                                    title=own.title, reason=entry["reason"]))
     return sorted(set(errors), key=lambda e: (e.row, e.detail))
 
 
@@ -187,5 +191,5 @@ def _refused(errors: list[RowError]) -> ImportRefused:
     return ImportRefused(
         f"Nothing was imported: {len(errors)} problem(s) in row(s) {listed}.",
         code="import_invalid",
-        rows=[{"row": e.row, "column": e.column, "code": e.code, "detail": e.detail} for e in errors],
+        rows=[e.as_dict() for e in errors],
     )

@@ -20,12 +20,68 @@ from eventhub.db.services.imports import ImportRefused, ImportReport
 from eventhub.domain.errors import InvalidInput
 from eventhub.domain.importing import COLUMNS, REQUIRED
 from eventhub.domain.permissions import Action
-from eventhub.i18n import _, ngettext
+from eventhub.i18n import N_, _, ngettext
 from eventhub.services import Services
 from eventhub.spreadsheet import MAX_BYTES
 from eventhub.web.organise import programme_views as views
+from eventhub.web.organise.form_input import RULE_TEXTS
 from eventhub.web.organise.guard import mission_for
 from eventhub.web.organise.programme import back_office
+
+# A row's problem by its code, in the reader's language; %(...)s are the error's params.
+# Codes of the session rules (a time in a DST gap, an unknown venue...) read as on the
+# session form (RULE_TEXTS); anything else falls back to the service's English detail.
+ROW_TEXTS: dict[str, str] = {
+    "unknown_column": N_("“%(name)s” is not a column of the programme sheet."),
+    "missing_column": N_("The sheet needs a “%(name)s” column."),
+    "no_rows": N_("The sheet has a header but no sessions."),
+    "required": N_("This cell cannot be empty."),
+    "too_long": N_("At most %(limit)s characters."),
+    "invalid_kind": N_("“%(value)s” is not one of: %(choices)s."),
+    "invalid_registration": N_("“%(value)s” is not one of: %(choices)s."),
+    "invalid_status": N_("Import sessions as draft or published; cancel them afterwards."),
+    "invalid_date": N_("A date as YYYY-MM-DD, e.g. 2026-12-07."),
+    "date_out_of_range": N_("A date between the years 2000 and 2100."),
+    "invalid_time": N_("A time as HH:MM, e.g. 09:30."),
+    "invalid_capacity": N_("A whole number of seats, or empty for no limit."),
+    "invalid_language": N_("A language tag such as en, ru, lv or ky."),
+    "scheduling_conflict": N_("Conflicts with “%(title)s” (%(reason)s)."),
+}
+_CONTROL_TEXTS = {
+    "no": N_("Line breaks and control characters cannot go in this cell."),
+    "yes": N_("Control characters cannot go in this cell."),
+}
+_REASONS = {"venue": N_("same venue"), "person": N_("same person"), "travel": N_("too little travel time")}
+
+
+def row_text(row: dict[str, Any]) -> str:
+    """What is wrong in one cell, said in the reader's language."""
+    params = dict(row.get("params") or {})
+    code = str(row.get("code", ""))
+    if code == "control_character":
+        return _(_CONTROL_TEXTS[params.get("breaks", "no")])
+    if code == "invalid_status" and "value" in params:
+        code = "invalid_kind"  # an unknown status word reads like an unknown kind
+    if code == "scheduling_conflict" and params.get("reason") in _REASONS:
+        params["reason"] = _(_REASONS[params["reason"]])
+    if code in ROW_TEXTS:
+        try:
+            return _(ROW_TEXTS[code], **params)
+        except (KeyError, ValueError):  # a row from before params existed
+            return str(row.get("detail", ""))
+    if code in RULE_TEXTS:
+        return _(RULE_TEXTS[code])
+    return str(row.get("detail", ""))
+
+
+def _refusal(rows: list[dict[str, Any]]) -> str:
+    numbers = sorted({int(r["row"]) for r in rows})
+    listed = ", ".join(str(n) for n in numbers[:10]) + ("…" if len(numbers) > 10 else "")
+    return ngettext(
+        "Nothing was imported: %(num)s problem in row(s) %(rows)s.",
+        "Nothing was imported: %(num)s problems in row(s) %(rows)s.", len(rows), rows=listed,
+    )
+
 
 # The file once as uploaded and once in base64 on the preview's form, and the other fields.
 MAX_FORM_BYTES = MAX_BYTES * 7 // 3 + 64 * 1024
@@ -86,8 +142,8 @@ class ImportPages(Controller):
                 slug, filename, content, signed_in, dry_run=not final, allow_conflicts=anyway
             )
         except ImportRefused as refused:
-            return _page(signed_in, mission, status=422, rows=refused.extra.get("rows", []), error=refused.detail,
-                         file=carried)
+            rows = [{**r, "text": row_text(r)} for r in refused.extra.get("rows", [])]
+            return _page(signed_in, mission, status=422, rows=rows, error=_refusal(rows), file=carried)
         except InvalidInput as error:  # the file itself cannot be read
             return _page(signed_in, mission, status=422, error=error.detail)
         if final:

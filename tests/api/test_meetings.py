@@ -349,6 +349,17 @@ async def test_changes_after_publishing_reach_both_sides_as_updates_and_cancella
     assert [name for _, name in await mails(services, MailKind.MEETING_CANCELLED)] == ["Ira Raciņa", "Aida Ismailova"]
     assert [lo["request_id"] for lo in cancelled["plan"]["left_out"]] == [ira_aida]
 
+    # The history says who did each of it: the runs and publishes as one line each, the
+    # hand moves per meeting.
+    history = (await world.client.get(f"/api/missions/{SLUG}/history", headers=world.api.auth)).json()
+    plan_lines = [(e["change"], e["fields"]) for e in reversed(history) if e["subject"] == "meeting_plan"]
+    assert [c for c, _ in plan_lines if c in ("scheduled", "published")] == ["scheduled", "published", "published", "published"]
+    assert [f["moved"][1] for c, f in plan_lines if c == "published"] == [0, 1, 0]
+    moves = [e for e in history if e["subject"] == "meeting" and e["change"] == "updated"]
+    assert {"locked", "starts_at", "table_id"} <= {name for e in moves for name in e["fields"]}
+    assert any(e["subject"] == "meeting" and e["fields"].get("starts_at", [None, 1])[1] is None for e in history)  # unplaced
+    assert all(e["actor"] for e in history if e["subject"].startswith("meeting"))
+
 
 async def test_a_rerun_keeps_locked_meetings_and_says_why_requests_are_left_out(world: World) -> None:
     await with_profiles(world)

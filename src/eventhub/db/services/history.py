@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from eventhub.db.database import Database
+from eventhub.db.meeting_models import Meeting, MeetingPlan, MeetingTable, MeetingWindow
 from eventhub.db.models import (
     Attendee,
     CheckIn,
@@ -82,6 +83,18 @@ TRACKED: dict[type, Tracked] = {
     OrganiserMessage: Tracked("message", hidden=frozenset({"mission_id"})),
     Membership: Tracked("member", hidden=frozenset({"mission_id"})),
     OrganiserToken: Tracked("token", hidden=frozenset({"token_hash", "last_used_at", "mission_id"})),
+    # The meeting plan by hand (settings, windows, tables; a lock, move or unplace). The
+    # scheduler's run and a publish touch many meetings at once: each records one summary
+    # (`record_change`), so their bookkeeping columns stay out of the rows' entries.
+    MeetingPlan: Tracked("meeting_plan", hidden=frozenset({
+        "mission_id", "solve_id", "solving_until", "last_run", "published_at",
+    })),
+    MeetingWindow: Tracked("meeting_window", hidden=frozenset({"plan_id"})),
+    MeetingTable: Tracked("meeting_table", hidden=frozenset({"plan_id", "position"})),
+    Meeting: Tracked("meeting", about_attendees=True, hidden=frozenset({
+        "mission_id", "uid", "sequence", "published_starts_at", "published_ends_at", "published_table_id",
+        "published_table_name", "published_venue_id", "published_cancelled", "published_at",
+    })),
 }
 
 

@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import anyio.to_thread
 from sqlalchemy import delete, func, or_, select
@@ -37,6 +36,7 @@ from eventhub.db.meeting_models import (
 )
 from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration, Venue
 from eventhub.db.services.access import Clock, Organiser, managed_mission
+from eventhub.db.services.history import record_change
 from eventhub.db.services.outbox import insert_messages, message_row
 from eventhub.db.services.registrations import attendee_by_manage_token
 from eventhub.db.services.travel import mission_travel_times
@@ -481,6 +481,9 @@ class Meetings:
             current = await _inputs(db, mission.id)
             if ours and current.digest == inputs.digest:
                 await self._save(db, mission, plan, inputs, result)
+                await record_change(db, organiser, mission, subject="meeting_plan", subject_id=plan.id,
+                                    change="scheduled", fields={"placed": [None, len(result.meetings)],
+                                                                "left_out": [None, len(result.left_out)]}, at=now)
                 saved = True
             view = await _plan_view(db, mission, self._clock())
         if not saved:
@@ -624,6 +627,10 @@ class Meetings:
             plan.published_at = now
             _bump(plan, now)
             await db.flush()
+            await record_change(db, organiser, mission, subject="meeting_plan", subject_id=plan.id, change="published",
+                                fields={"scheduled": [None, counts[MailKind.MEETING_SCHEDULED]],
+                                        "moved": [None, counts[MailKind.MEETING_MOVED]],
+                                        "cancelled": [None, counts[MailKind.MEETING_CANCELLED]]}, at=now)
             view = await _plan_view(db, mission, now)
         return PublishOutcome(view, counts[MailKind.MEETING_SCHEDULED], counts[MailKind.MEETING_MOVED],
                               counts[MailKind.MEETING_CANCELLED])

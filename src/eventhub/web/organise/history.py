@@ -23,10 +23,12 @@ SUBJECTS = {
     "person": N_("Person"), "travel_time": N_("Travel time"), "attendee": N_("Attendee"),
     "registration": N_("Registration"), "check_in": N_("Check-in"), "message": N_("Message"),
     "member": N_("Team member"), "token": N_("API token"), "invitation": N_("Invitation"),
+    "meeting_plan": N_("Meeting plan"), "meeting_window": N_("Meeting window"), "meeting_table": N_("Meeting table"),
+    "meeting": N_("Meeting"),
 }
 CHANGES = {
     "created": N_("created"), "updated": N_("changed"), "deleted": N_("deleted"), "checked_in": N_("checked in"),
-    "invited": N_("invited"), "revoked": N_("revoked"),
+    "invited": N_("invited"), "revoked": N_("revoked"), "scheduled": N_("scheduled"), "published": N_("published"),
 }
 
 

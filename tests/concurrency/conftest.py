@@ -13,7 +13,6 @@ import asyncio
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import POSTGRES_URL, _dialects
+from tests.ports import START_ATTEMPTS, free_port, log_size, lost_the_port
 
 # A bound, not a sleep: the wait ends as soon as /health answers. Two workers importing the app
 # on a machine shared with other test runs took 31 s once; the bound leaves room for that.
@@ -63,12 +63,6 @@ class Server:
         return {"Authorization": f"Bearer {self.organiser_token}"}
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "eventhub", *args], check=False, env=env, capture_output=True, text=True, timeout=120
@@ -96,16 +90,38 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=STOP_SECONDS)
 
 
-def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+def serve_on_a_free_port(env: dict[str, str], log: Path, *, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    """`eventhub serve` in a process group of its own, healthy, on a free port (sets
+    EVENTHUB_PUBLIC_URL in `env`); started again on another port if it lost its own."""
+    for _attempt in range(START_ATTEMPTS):
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        env["EVENTHUB_PUBLIC_URL"] = base_url
+        since = log_size(log)
+        with log.open("ab") as log_file:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "eventhub", "serve", "--host", "127.0.0.1", "--port", str(port),
+                 "--workers", str(workers)],
+                env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        if _wait_until_healthy(process, base_url, log, since):
+            return process, port
+    pytest.fail(f"the server lost its port {START_ATTEMPTS} times in a row:\n{_log_tail(log)}")
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path, since: int = 0) -> bool:
+    """True once /health answers 200; False if the server exited because its port was taken."""
     deadline = time.monotonic() + STARTUP_SECONDS
     last = "no answer yet"
     while time.monotonic() < deadline:
+        if lost_the_port(process, log, since):
+            return False
         if process.poll() is not None:
             pytest.fail(f"the server exited with {process.returncode}:\n{_log_tail(log)}")
         try:
             answer = httpx.get(f"{base_url}/health", timeout=2.0)
             if answer.status_code == 200:
-                return
+                return True
             last = f"{answer.status_code} {answer.text}"
         except httpx.TransportError as error:
             last = repr(error)
@@ -155,25 +171,18 @@ async def database_for_server(
 @pytest.fixture(scope="module")
 def server(database_for_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`eventhub serve --workers 2` on a migrated database, healthy, with an organiser token."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if not key.startswith("EVENTHUB_")}
     env.update(
         EVENTHUB_DATABASE_URL=database_for_server,
         EVENTHUB_REGISTRATION_RATE_LIMIT="off",
-        EVENTHUB_PUBLIC_URL=base_url,
         # Both workers (and the CLI) must derive the same manage tokens; never a file in the checkout.
         EVENTHUB_SECRET_KEY=secrets.token_urlsafe(32),
     )
     _cli(env, "db", "upgrade")
     log = tmp_path_factory.mktemp("server-log") / "server.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "eventhub", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+    process, port = serve_on_a_free_port(env, log, workers=2)
+    base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(process, base_url, log)
         token = _cli(env, "token", "create", "--name", "load", "--all").stdout.strip().splitlines()[-1]
         yield Server(dialect=database_for_server.split(":", 1)[0], base_url=base_url, organiser_token=token, log=log)
     finally:

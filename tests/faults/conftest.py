@@ -17,7 +17,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -35,12 +34,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from eventhub.settings import Settings
 from tests.concurrency.conftest import (
     _cli,
-    _free_port,
     _stop,
-    _wait_until_healthy,
+    serve_on_a_free_port,
     database_for_server,  # noqa: F401  (a fixture: SQLite file or fresh PostgreSQL DB)
 )
 from tests.conftest import PUBLIC_URL
+from tests.ports import free_port
 
 REQUIRE_FAULTS = os.environ.get("EVENTHUB_REQUIRE_FAULTS") == "1"
 SECRET_KEY = "fault-test-secret-not-for-production"
@@ -118,14 +117,8 @@ class ServerProcess:
         return self.cli("token", "create", "--name", "faults", "--all").strip().splitlines()[-1]
 
     def start(self) -> None:
-        self.port = _free_port()
-        command = [sys.executable, "-m", "eventhub", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--workers", str(self.workers)]
-        with self.log.open("ab") as log_file:
-            self.process = subprocess.Popen(
-                command, env=self.env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        _wait_until_healthy(self.process, self.base_url, self.log)
+        env = self.env
+        self.process, self.port = serve_on_a_free_port(env, self.log, workers=self.workers)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -289,7 +282,7 @@ def cluster() -> Iterator[Cluster]:
     root = Path(tempfile.mkdtemp(prefix="eventhub-pg-"))
     if is_root():
         shutil.chown(root, "postgres", "postgres")
-    instance = Cluster(bin_dir, root, _free_port())
+    instance = Cluster(bin_dir, root, free_port())
     try:
         instance.initdb()
         instance.start()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import pytest
 
 from eventhub.domain.time import next_monday
 from tests.conftest import FIXTURES
+from tests.ports import START_ATTEMPTS, free_port, lost_the_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("EVENTHUB_CHROMIUM", "/usr/bin/chromium"))
@@ -69,12 +69,6 @@ def launch_chromium() -> Iterator[Any]:
         browser.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Server:
     base: str
@@ -108,12 +102,10 @@ class Server:
 
 
 def run_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTHUB_")}
     env.update(
         {
             "EVENTHUB_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'eventhub.db'}",
-            "EVENTHUB_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "EVENTHUB_SECRET_KEY": "browser-test-secret",
             "EVENTHUB_REGISTRATION_RATE_LIMIT": "off",
             "EVENTHUB_MAIL_SENDER": "0",
@@ -134,17 +126,19 @@ def run_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterat
     )
     slug = loaded.stdout.strip().rsplit(" ", 1)[-1]
     log = workdir / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*command, "serve", "--port", str(port)],
-            env=env,
-            cwd=workdir,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
+    for _attempt in range(START_ATTEMPTS):
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
-        _wait_until_healthy(base, process, log)
+        env["EVENTHUB_PUBLIC_URL"] = base
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [*command, "serve", "--port", str(port)], env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT,
+            )
+        if _wait_until_healthy(base, process, log):
+            break
+    else:
+        pytest.fail(f"the server lost its port {START_ATTEMPTS} times in a row:\n{log.read_text()}")
+    try:
         yield Server(base, slug, log, env)
     finally:
         process.terminate()
@@ -155,15 +149,18 @@ def run_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterat
             process.wait(timeout=10)
 
 
-def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> bool:
+    """True once /health answers; False if the server exited because its port was taken."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if lost_the_port(process, log):
+            return False
         if process.poll() is not None:
             pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(base + "/health", timeout=1) as response:
                 if response.status == 200:
-                    return
+                    return True
         except (urllib.error.URLError, ConnectionError):
             pass
         time.sleep(0.2)
@@ -223,9 +220,12 @@ def check_fits(page: Any) -> None:
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the viewport"
 
 
-def screenshot(page: Any, name: str) -> Path:
+def screenshot(page: Any, name: str, *, top: int | None = None) -> Path:
+    """The whole page as a PNG in SCREENSHOTS, or its `top` pixels (README's pictures: a
+    readable part, not a 7,000-pixel strip)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     path = SCREENSHOTS / f"{name}-{'phone' if width < 600 else 'desktop'}.png"
-    page.screenshot(path=str(path), full_page=True)
+    clip = {"x": 0, "y": 0, "width": width, "height": top} if top else None
+    page.screenshot(path=str(path), full_page=True, clip=clip)
     return path

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import gzip
 import json
+import os
 import re
 import statistics
 import tempfile
@@ -126,13 +127,18 @@ def main() -> None:
         }
         for name in pages
     }
-    summary = {"sessions": DAYS * VENUES * PER_VENUE, "days": DAYS, "venues": VENUES, "runs": runs, "pages": results}
+    ran_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    summary = {"ran_at": ran_at, "load_average": load, "cpus": os.cpu_count(),
+               "sessions": DAYS * VENUES * PER_VENUE, "days": DAYS, "venues": VENUES, "runs": runs, "pages": results}
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     lines = [
         "# Timetable editor, 300 sessions (bench/timetable.py)", "",
         f"{DAYS} days × {VENUES} venues × {PER_VENUE} sessions; {runs} runs per page, in turn; median server time "
         "in process (request to last byte through Litestar's test client, SQLite).", "",
+        f"Run of {ran_at} on {os.cpu_count()} cores, load average {load} (1/5/15 min) at the end: the "
+        "ratios compare pages measured in the same loop, so the load falls on all alike.", "",
         "| page | median ms | × baseline | HTML KiB | gzip KiB | bytes × baseline |", "|---|---|---|---|---|---|",
     ]
     for name, r in results.items():

@@ -119,6 +119,7 @@ def test_drag_keyboard_conflict_move_anyway_and_undo(chromium: Any, server: Serv
     assert panel.get_by_role("link", name=TEST_LABS).is_visible()
     assert starts(server, CLINIC) == clinic_before
     screenshot(page, "organise-timetable-conflict")
+    screenshot(page, "readme-timetable", top=1450)
 
     panel.get_by_role("button", name="Move anyway").click()
     page.wait_for_function("() => document.querySelector('#tt-status').textContent.includes(' now ')")
@@ -146,5 +147,6 @@ def test_drag_keyboard_conflict_move_anyway_and_undo(chromium: Any, server: Serv
     assert starts(server, CLINIC) == clinic_before
     check_accessibility(page)
     screenshot(page, "organise-session-form")
+    screenshot(page, "readme-session-form", top=1000)
     assert not problems.messages, problems.messages
     context.close()

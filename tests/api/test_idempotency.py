@@ -51,6 +51,25 @@ async def test_same_key_with_another_body_is_422(api: Api, client: AsyncTestClie
     assert other.json()["code"] == "idempotency_key_reused"
 
 
+async def test_a_call_without_its_credential_is_401_whatever_key_it_reuses(
+    api: Api, client: AsyncTestClient, clock: FrozenClock
+) -> None:
+    # Found by Schemathesis from outside (ST203): a key this address had used for a public
+    # registration made the next call, without a token, a 422 instead of the 401 it is.
+    session = await setup_session(api, clock)
+    headers = {"Idempotency-Key": "shared-key"}
+    public = await client.post(f"/api/missions/{SLUG}/registrations", headers=headers,
+                               json={"name": "A", "email": "a@example.org", "session_ids": [session["id"]]})
+    assert public.status_code == 201
+    for path in ("/api/missions", f"/api/missions/{SLUG}/people", "/api/me/manage-token"):
+        answer = await client.post(path, headers=headers, json={"name": "Ira Raciņa"})
+        assert answer.status_code == 401, (path, answer.text)
+    # ... and the key still belongs to the registration it was first used for.
+    retry = await client.post(f"/api/missions/{SLUG}/registrations", headers=headers,
+                              json={"name": "A", "email": "a@example.org", "session_ids": [session["id"]]})
+    assert retry.headers["idempotent-replayed"] == "true"
+
+
 async def test_organiser_create_is_not_repeated(api: Api, client: AsyncTestClient) -> None:
     body = {"slug": "once", "title": "Once", "host_country": "LV", "timezone": "Europe/Riga",
             "starts_on": "2026-06-01", "ends_on": "2026-06-02"}

@@ -81,6 +81,13 @@ def route_action(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
 
 ORGANISER_ONLY = [organiser_only]
 
+
+def needs_credential(path_template: str, handler: BaseRouteHandler) -> bool:
+    """The route answers nobody without a token: the organiser guard's routes, and /api/me
+    (an attendee's manage token). The OpenAPI document and the Idempotency-Key middleware
+    both ask here."""
+    return organiser_only in handler.resolve_guards() or path_template.startswith("/api/me")
+
 # A record id in a path or query: bounded like ids in bodies (schemas.Id), so that a value
 # no row can have is a 422 rather than a number the database driver cannot bind.
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]

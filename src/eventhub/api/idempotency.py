@@ -15,6 +15,7 @@ from litestar.exceptions import ClientException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from eventhub.api.deps import needs_credential
 from eventhub.db.services.idempotency import StoredResponse
 from eventhub.domain.idempotency import Decision, is_valid_key, normalized_key, should_remember
 from eventhub.hardening import read_body, replay
@@ -38,7 +39,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
         if scope.get("method") == "DELETE":
             await self._delete(scope, receive, send, next_app, headers)
             return
-        if key is None or scope.get("method") != "POST":
+        if key is None or scope.get("method") != "POST" or _refused_anyway(scope, headers):
             await next_app(scope, receive, send)
             return
         if not is_valid_key(key):
@@ -94,6 +95,16 @@ class IdempotencyMiddleware(ASGIMiddleware):
         await next_app(scope, receive, watch)
         if 200 <= status < 300:
             await scope["litestar_app"].state.services.idempotency.forget_answers(_client_identity(scope, headers))
+
+
+def _refused_anyway(scope: Scope, headers: Headers) -> bool:
+    """A call without the credential its route needs is a 401 whatever its key: the key
+    is neither looked up nor kept (a reused key would otherwise answer 422 first)."""
+    handler = scope.get("route_handler")
+    return (
+        headers.get("authorization") is None and handler is not None
+        and needs_credential(str(scope.get("path_template", "")), handler)
+    )
 
 
 def _client_identity(scope: Scope, headers: Headers) -> str:

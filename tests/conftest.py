@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 
-from eventhub.app import create_app
+from eventhub.app import EventhubApp, build_app, use_services
 from eventhub.db.database import Database
 from eventhub.db.migrate import downgrade, upgrade
 from eventhub.db.models import BigIntBase
@@ -126,10 +128,34 @@ def services(settings: Settings, database: Database, clock: FrozenClock) -> Serv
     return Services.build(settings, database, clock)
 
 
+# Built apps by settings, each lent to one test at a time. Building an app is most of a
+# test's cost (Litestar reads every handler's signature); its services, where every cache,
+# limit and the clock live, are built fresh for each test (`use_services`), so a test
+# sees what `create_app(settings, clock=...)` would give it.
+_IDLE_APPS: dict[str, list[EventhubApp]] = {}
+
+
+@asynccontextmanager
+async def app_client(
+    settings: Settings, clock: FrozenClock, *, base_url: str = "http://testserver.local", **inject: Any
+) -> AsyncIterator[AsyncTestClient]:
+    """A test client of an app for `settings` with fresh services (clock, and whatever
+    `create_app` takes besides: `new_uid`, `transport`, `meeting_solver`)."""
+    idle = _IDLE_APPS.setdefault(repr(settings), [])
+    app = idle.pop() if idle else build_app(settings)
+    database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
+    use_services(app, Services.build(settings, database, clock, **inject))
+    try:
+        async with AsyncTestClient(app=app, base_url=base_url) as test_client:
+            yield test_client
+    finally:
+        use_services(app, None)  # type: ignore[arg-type]  # nothing of this test stays reachable
+        idle.append(app)
+
+
 @pytest.fixture
 async def client(settings: Settings, database: Database, clock: FrozenClock) -> AsyncIterator[AsyncTestClient]:
-    app = create_app(settings, clock=clock)
-    async with AsyncTestClient(app=app) as test_client:
+    async with app_client(settings, clock) as test_client:
         yield test_client
 
 

@@ -30,7 +30,7 @@ from litestar.openapi.spec import (
 )
 
 from eventhub import __version__
-from eventhub.api.deps import DEPENDENCIES, before_request, organiser_only
+from eventhub.api.deps import DEPENDENCIES, before_request, needs_credential
 from eventhub.api.docs import swagger_ui, swagger_ui_assets
 from eventhub.api.exports import schedule_json, schedule_xml
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
@@ -81,14 +81,29 @@ def create_app(
 ) -> Litestar:
     """The application; tests inject the clock, calendar UIDs (golden files), mail
     transport and the meeting scheduler (to hold a solve while they look)."""
-    install_redaction()
     settings = settings or Settings()
+    app = build_app(settings)
     database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
-    services = Services.build(settings, database, clock, new_uid, transport, meeting_solver)
+    use_services(app, Services.build(settings, database, clock, new_uid, transport, meeting_solver))
+    return app
+
+
+def use_services(app: Litestar, services: Services) -> None:
+    """The services every handler, middleware and the lifespan reach (`app.state.services`)."""
+    app.state.services = services
+
+
+def build_app(settings: Settings) -> EventhubApp:
+    """The routes, middleware and documents for `settings`, without services yet
+    (`use_services`). Building it is most of an app's start-up cost (Litestar reads every
+    handler's signature), so the tests build one per settings and give it fresh services
+    per test."""
+    install_redaction()
     web = build_web(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        services: Services = app.state.services
         await _refresh_time_zones(services)
         senders = [
             asyncio.create_task(sender.run_forever()) for sender in (services.mail_sender, services.link_mail_sender)
@@ -104,7 +119,7 @@ def create_app(
                 await services.rate_limiter.close()
             if services.sign_in_limits is not None:
                 await services.sign_in_limits.close()
-            await database.dispose()
+            await services.database.dispose()
 
     app = EventhubApp(
         route_handlers=[
@@ -142,7 +157,7 @@ def create_app(
         cors_config=cors(settings),
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
-        state=State({"services": services, "presenter": Presenter(settings.public_base)}),
+        state=State({"services": None, "presenter": Presenter(settings.public_base)}),
         openapi_config=OpenAPIConfig(
             title="eventhub",
             version=__version__,
@@ -213,10 +228,9 @@ def _declare_security(app: Litestar) -> None:
                 operation = getattr(item, method.lower(), None)
                 if operation is None:
                     continue
-                if organiser_only in handler.resolve_guards():
-                    operation.security = [{ORGANISER_SCHEME: []}]
-                elif route.path_format.startswith("/api/me"):
-                    operation.security = [{ATTENDEE_SCHEME: []}]
+                if needs_credential(route.path_format, handler):
+                    scheme = ATTENDEE_SCHEME if route.path_format.startswith("/api/me") else ORGANISER_SCHEME
+                    operation.security = [{scheme: []}]
                 elif route.path_format.endswith("/registrations") and method == "POST":
                     operation.security = [{}, {ATTENDEE_SCHEME: []}]
                 elif route.path_format.startswith("/api/missions"):

@@ -20,7 +20,7 @@ from eventhub.loader import load_mission, read_mission_file
 from eventhub.services import Services
 from eventhub.settings import Settings
 from tests.api.conftest import Api
-from tests.conftest import FIXTURES, FrozenClock
+from tests.conftest import FIXTURES, FrozenClock, app_client
 from tests.golden import assert_golden
 
 BISHKEK = "lv-it-cluster-bishkek-2026"
@@ -35,8 +35,7 @@ def deterministic_uids(start: int = 1) -> Any:
 @pytest.fixture
 async def client(settings: Settings, database: Any, clock: FrozenClock) -> AsyncIterator[AsyncTestClient]:
     """Like the shared client, but with reproducible calendar UIDs for golden files."""
-    app = create_app(settings, clock=clock, new_uid=deterministic_uids(start=1000))
-    async with AsyncTestClient(app=app) as test_client:
+    async with app_client(settings, clock, new_uid=deterministic_uids(start=1000)) as test_client:
         yield test_client
 
 

@@ -24,6 +24,7 @@ from eventhub.domain.mail import LEASE
 from eventhub.services import Services
 from eventhub.settings import Settings
 from tests.conftest import FrozenClock
+from tests.conftest import app_client as conftest_app_client
 
 SLUG = "riga-2026"
 
@@ -75,9 +76,7 @@ def mailer(mail_settings: Settings, database: Database, clock: FrozenClock) -> S
 
 @pytest.fixture
 async def app_client(mail_settings: Settings, database: Database, clock: FrozenClock) -> AsyncIterator[AsyncTestClient]:
-    from eventhub.app import create_app
-
-    async with AsyncTestClient(app=create_app(mail_settings, clock=clock)) as client:
+    async with conftest_app_client(mail_settings, clock) as client:
         yield client
 
 

@@ -10,12 +10,11 @@ import pytest
 from httpx import Response
 from litestar.testing import AsyncTestClient
 
-from eventhub.app import create_app
 from eventhub.db.database import Database
 from eventhub.loader import load_mission, read_mission_file
 from eventhub.services import Services
 from eventhub.settings import Settings
-from tests.conftest import FIXTURES, FrozenClock
+from tests.conftest import FIXTURES, FrozenClock, app_client
 
 SLUG = "lv-it-cluster-bishkek-2026"
 TEST_LABS = "Setting Up Test Labs for IT Solutions: Lessons from Latvia"  # a workshop, 20 seats
@@ -63,8 +62,7 @@ def csrf_token(html: str) -> str:
 
 @pytest.fixture
 async def browser(settings: Settings, database: Database, clock: FrozenClock) -> AsyncIterator[Browser]:
-    app = create_app(settings, clock=clock)
-    async with AsyncTestClient(app=app, base_url="https://testserver.local") as client:
+    async with app_client(settings, clock, base_url="https://testserver.local") as client:
         yield Browser(client)
 
 

@@ -379,3 +379,100 @@ async def test_a_latvian_registrants_confirmation_is_latvian_with_a_latvian_cale
     feed = icalendar.Calendar.from_ical((await app_client.get(f"/missions/{SLUG}/calendar.ics")).content)
     [original] = feed.walk("VEVENT")
     assert event["UID"] == original["UID"] and str(original["SUMMARY"]) == "Export clinic"
+
+
+# --- mail says what was true when its event happened ------------------------------------------------
+
+
+def text_of(message: EmailMessage) -> str:
+    text: str = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    return text.replace("\r\n", "\n")
+
+
+async def test_the_mail_sequence_for_waitlist_then_promotion_sent_late_reads_true_in_order(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, clock: FrozenClock
+) -> None:
+    first = await register(app_client, session_id, "first@example.org", "First")
+    second = await register(app_client, session_id, "second@example.org", "Second")
+    assert second["results"][0]["status"] == "waitlisted"
+    clock.advance(minutes=5)  # the first cancels before any mail went out: the second is promoted
+    cancelled = await app_client.delete(f"/api/me/registrations/{session_id}",
+                                        headers={"Authorization": f"Bearer {first['manage_token']}"})
+    assert cancelled.status_code in (200, 204), cancelled.text
+
+    clock.advance(minutes=30)  # the sender comes back late
+    await mailer.mail_sender.drain()
+    waitlisted, promoted = inbox.to("second@example.org")
+    assert waitlisted["Subject"] == "Waitlisted (#1): Export clinic"
+    assert "you are number 1 on the waitlist" in text_of(waitlisted)
+    assert "confirmed" not in text_of(waitlisted).lower() and calendar_part(waitlisted) is None
+    assert "check-in" not in text_of(waitlisted).lower()
+    assert promoted["Subject"] == "A seat opened up: Export clinic"
+    assert "Your check-in code:" in text_of(promoted)
+    assert calendar_part(promoted)["METHOD"] == "REQUEST"  # type: ignore[index]
+    assert [m["Subject"] for m in inbox.to("first@example.org")] == [
+        "Confirmed: Export clinic", "Registration cancelled: Export clinic"]
+
+
+async def test_a_changed_mail_says_the_old_and_the_new_time_and_place(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, auth: dict[str, str],
+    clock: FrozenClock,
+) -> None:
+    await register(app_client, session_id, "ira@example.lv", "Ira Raciņa")
+    signup = await app_client.post(f"/api/missions/{SLUG}/registrations", json={
+        "name": "Айгуль", "email": "aigul@example.kg", "session_ids": [session_id], "language": "ru"})
+    assert signup.status_code in (201, 202), signup.text
+    venue = (await app_client.post(f"/api/missions/{SLUG}/venues", headers=auth,
+                                   json={"name": "Teikums", "address": "Miera iela 1"})).json()
+    clock.advance(hours=1)
+    moved = await app_client.patch(f"/api/missions/{SLUG}/sessions/{session_id}", headers=auth, json={
+        "starts_at": "2026-06-02T14:00", "ends_at": "2026-06-02T16:00"})
+    assert moved.status_code == 200, moved.text
+    clock.advance(hours=1)
+    placed = await app_client.patch(f"/api/missions/{SLUG}/sessions/{session_id}", headers=auth,
+                                    json={"venue_id": venue["id"]})
+    assert placed.status_code == 200, placed.text
+
+    await mailer.mail_sender.drain()  # all three mails at once, late: each says what was true then
+    confirmed, time_changed, place_changed = inbox.to("ira@example.lv")
+    assert "Tuesday, 2 June 2026, 10:00–12:00 (Europe/Riga, UTC+03:00)\nVEF Kvartāls" in text_of(confirmed)
+    assert time_changed["Subject"] == place_changed["Subject"] == "Changed: Export clinic"
+    assert ("Time: was Tuesday, 2 June 2026, 10:00–12:00 (Europe/Riga, UTC+03:00), "
+            "now Tuesday, 2 June 2026, 14:00–16:00 (Europe/Riga, UTC+03:00).") in text_of(time_changed)
+    assert "Place:" not in text_of(time_changed) and "\nVEF Kvartāls, Brīvības gatve 214" in text_of(time_changed)
+    assert ("Place: was VEF Kvartāls, Brīvības gatve 214, now Teikums, Miera iela 1.") in text_of(place_changed)
+    assert "Time:" not in text_of(place_changed)
+
+    _, russian_time, russian_place = inbox.to("aigul@example.kg")
+    assert russian_time["Content-Language"] == "ru"
+    # CLDR writes a narrow no-break space before "г."
+    assert "Время: было вторник, 2 июня 2026\u202fг., 10:00–12:00 (Europe/Riga, UTC+03:00), " in text_of(russian_time)
+    assert "Место: было VEF Kvartāls, Brīvības gatve 214, теперь Teikums, Miera iela 1." in text_of(russian_place)
+
+
+async def test_mails_and_pages_write_the_offset_the_same_way(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox
+) -> None:
+    await register(app_client, session_id, "ira@example.lv", "Ira Raciņa")
+    await mailer.mail_sender.drain()
+    page = (await app_client.get(f"/missions/{SLUG}/sessions/{session_id}")).text
+    assert "Europe/Riga, UTC+03:00" in page
+    assert "(Europe/Riga, UTC+03:00)" in text_of(inbox.messages[0])
+    assert "+0300" not in text_of(inbox.messages[0])
+
+
+async def test_an_outbox_row_written_before_mail_facts_is_composed_from_the_state_when_sent(
+    app_client: AsyncTestClient, session_id: int, mailer: Services, inbox: Inbox, database: Database
+) -> None:
+    from sqlalchemy import update
+
+    from eventhub.db.models import OutboxMessage
+
+    await register(app_client, session_id, "ira@example.lv", "Ira Raciņa")
+    async with database.write() as db:
+        await db.execute(update(OutboxMessage).values(facts=None))
+    assert await mailer.mail_sender.drain() == 1
+    [message] = inbox.messages
+    assert message["Subject"] == "Confirmed: Export clinic"
+    assert "10:00–12:00 (Europe/Riga, UTC+03:00)" in text_of(message) and "Your check-in code:" in text_of(message)
+    assert calendar_part(message)["METHOD"] == "REQUEST"  # type: ignore[index]

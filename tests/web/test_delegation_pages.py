@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eventhub.services import Services
 from tests.web.conftest import SLUG, TEST_LABS, Browser, location, session_id
-from tests.web.html import assert_valid_page, by_id, text_of
+from tests.web.html import assert_valid_page, by_id, elements, text_of
 
 PAGE = f"/missions/{SLUG}/delegation"
 
@@ -56,3 +56,49 @@ async def test_the_answer_and_the_manage_page_show_the_delegation(bishkek: str, 
     assert by_id(manage, next(
         e.get("id") for e in manage.iter() if (e.get("id") or "").endswith("-manage")
     )).get("value").startswith("https://")
+
+
+async def _manage_path(browser: Browser, services: Services, names: list[str], emails: list[str]) -> str:
+    sid = await session_id(services, TEST_LABS)
+    response = await browser.submit(PAGE, PAGE, head(sid, names, emails))
+    answer = assert_valid_page((await browser.page(location(response))).text)
+    return str(by_id(answer, "manage-url").get("value")).removeprefix("https://events.example.org")
+
+
+async def test_the_manage_pages_member_forms_say_their_errors_at_the_field_and_keep_what_was_typed(
+    bishkek: str, browser: Browser, services: Services
+) -> None:
+    manage = await _manage_path(browser, services, ["Anna", "Jānis"], ["anna@example.lv", ""])
+
+    added = await browser.submit(manage, f"{manage}/delegation", {"name": "Aida Ismailova", "email": "aida@"})
+    assert added.status_code == 422
+    root = assert_valid_page(added.text)
+    email = by_id(root, "add-member-email")
+    assert email.get("aria-invalid") == "true" and email.get("value") == "aida@"
+    assert "name@example.org" in text_of(by_id(root, "add-member-email-error"))
+    assert by_id(root, "add-member-name").get("value") == "Aida Ismailova"
+    summary = by_id(root, "add-member-errors")
+    assert summary.get("role") == "alert" and summary.get("autofocus") is not None
+    assert [a.get("href") for a in elements(summary, "a")] == ["#add-member-email"]
+    assert text_of(by_id(root, "delegation-heading")) == "Your delegation"  # the rest of the page is there
+
+    members = [e.get("id") for e in root.iter() if (e.get("id") or "").endswith("-name") and
+               (e.get("id") or "").startswith("swap-")]
+    anna = str(members[0]).removesuffix("-name")
+    swap = f"{manage}/delegation/{anna.removeprefix('swap-')}/swap"
+    blank = await browser.submit(manage, swap, {"name": " ", "email": "new@example.lv"})
+    assert blank.status_code == 422
+    root = assert_valid_page(blank.text)
+    assert "Enter the member's name." in text_of(by_id(root, f"{anna}-name-error"))
+    assert by_id(root, f"{anna}-email").get("value") == "new@example.lv"
+    [opened] = [d for d in elements(root, "details") if d.get("open") is not None]
+    assert by_id(opened, f"{anna}-name") is not None
+
+    taken = await browser.submit(manage, swap, {"name": "Someone", "email": "IRA@example.lv"})
+    assert taken.status_code == 409
+    root = assert_valid_page(taken.text)
+    assert "registered for the mission already" in text_of(by_id(root, f"{anna}-email-error"))
+    assert by_id(root, f"{anna}-name").get("value") == "Someone"
+
+    swapped = await browser.submit(manage, swap, {"name": "Dana", "email": ""})
+    assert "member_swapped=true" in location(swapped)

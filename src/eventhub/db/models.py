@@ -343,8 +343,11 @@ class Registration(Timestamps, BigIntBase):
 class OutboxMessage(Timestamps, BigIntBase):
     """Mail to send, written in the transaction of the change that causes it.
 
-    It holds references, not text: the message (with the attendee's links, derived
-    from the server secret) is composed when it is sent, so no secret is stored.
+    It holds references and facts, not text: `facts` (eventhub.db.mail_facts) keep what
+    was true when the change happened, and the message (with the attendee's links,
+    derived from the server secret) is composed from them when it is sent, so no secret
+    is stored. Rows without facts (older ones, and kinds that need none) are composed
+    from the state at send time.
     """
 
     __tablename__ = "outbox_message"
@@ -372,6 +375,7 @@ class OutboxMessage(Timestamps, BigIntBase):
     meeting_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_request.id", ondelete="CASCADE")
     )
+    facts: Mapped[dict[str, Any] | None] = mapped_column(Json)
 
 
 class CheckIn(BigIntBase):

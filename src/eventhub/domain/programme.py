@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -60,6 +61,18 @@ class CalendarFacts:
     venue_id: int | None
     venue_label: str  # the venue's name and address as calendars show them
     status: SessionStatus
+    # The venue itself, so that a "changed" mail can say where the session was; the
+    # label above is what calendars compare.
+    place: Place | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A venue's name and address with their translations ({language: {field: text}})."""
+
+    name: str
+    address: str
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def next_sequence(sequence: int, before: CalendarFacts, after: CalendarFacts) -> int:

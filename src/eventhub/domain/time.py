@@ -101,6 +101,13 @@ def with_offset(wall: datetime, zone_name: str) -> datetime:
     return wall.replace(tzinfo=zone(zone_name), fold=0)
 
 
+def offset_label(moment: datetime) -> str:
+    """'UTC+05:00', 'UTC-03:30': an aware moment's offset, written the one way mail and pages write it."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{'-' if offset < timedelta(0) else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def local_date(instant: datetime, zone_name: str) -> date:
     return instant.astimezone(zone(zone_name)).date()
 

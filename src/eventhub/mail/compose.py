@@ -23,12 +23,13 @@ from eventhub.calendar import EventStatus
 from eventhub.calendar.events import calendar_event, registration_revision, venue_line
 from eventhub.calendar.itip import ItipMethod, Party, render_itip
 from eventhub.calendar.meetings import meeting_event
+from eventhub.db.mail_facts import TimeAndPlace
 from eventhub.db.services.deliveries import Delivery
 from eventhub.db.services.meetings import MeetingMail, MyMeeting, meeting_facts
 from eventhub.mail.meetings import MeetingNews, meeting_text
 from eventhub.domain.mail import MailKind, body_paragraphs
 from eventhub.domain.programme import RegistrationStatus
-from eventhub.domain.time import with_offset, zone
+from eventhub.domain.time import offset_label, with_offset, zone
 from eventhub.domain.tokens import check_in_code_for, feed_token_for, manage_token_for
 from eventhub.domain.translations import localized
 from eventhub.i18n import Translator, translator
@@ -82,7 +83,8 @@ class Composer:
 
         message = EmailMessage()
         message["Subject"] = subject
-        message["From"] = Address(display_name=mission.organiser_name or mission.title, addr_spec=self._settings.sender)
+        message["From"] = Address(display_name=delivery.facts.organiser_name or mission.title,
+                                  addr_spec=self._settings.sender)
         message["To"] = Address(display_name=recipient.name, addr_spec=recipient.email)
         if mission.contact_email:
             message["Reply-To"] = mission.contact_email
@@ -111,11 +113,12 @@ class Composer:
 
     def _check_in_code(self, d: Delivery) -> str | None:
         """Confirmations carry the code behind the check-in QR code."""
-        if d.message.kind not in (MailKind.REGISTERED, MailKind.PROMOTED) or d.registration is None:
+        if d.message.kind not in (MailKind.REGISTERED, MailKind.PROMOTED):
             return None
-        if d.registration.status != RegistrationStatus.CONFIRMED:
+        if d.facts.status != RegistrationStatus.CONFIRMED:
             return None
-        return check_in_code_for(self._settings.secret_key, d.registration.id)
+        registration_id = d.facts.registration_id or (d.registration.id if d.registration is not None else None)
+        return None if registration_id is None else check_in_code_for(self._settings.secret_key, registration_id)
 
     def _content(self, d: Delivery, t: Translator) -> tuple[str, list[Paragraph], ItipMethod | None]:
         kind, session = d.message.kind, d.session
@@ -140,42 +143,43 @@ class Composer:
                 "Your personal calendar feed has a new address; the old one no longer works. "
                 "Subscribe again with the link below."
             ))], None)
-        assert session is not None
-        title = localized(session.title, session.translations, "title", t.language).text
-        when = _when(session.starts_local, session.ends_local, session.timezone, t)
-        where = venue_line(session.venue, t.language) if session.venue else (session.online_url or "")
-        facts = [Paragraph(f"{title}\n{when}" + (f"\n{where}" if where else "")),
-                 Paragraph(t.gettext("Session details:"), self._urls.session(d.mission.slug, session.id, t.language))]
-        confirmed = d.registration is not None and d.registration.status == RegistrationStatus.CONFIRMED
-        waitlisted = d.registration is not None and d.registration.status == RegistrationStatus.WAITLISTED
-        if kind == MailKind.REGISTERED and waitlisted:
-            position = d.waitlist_position
+        note, facts = d.facts.session, d.facts
+        assert session is not None and note is not None
+        title = facts.localized_title(t.language)
+        lines = [title, _when_at(note.slot, t), _where(note.slot, t)]
+        details = [Paragraph("\n".join(line for line in lines if line)),
+                   Paragraph(t.gettext("Session details:"), self._urls.session(d.mission.slug, session.id, t.language))]
+        confirmed = facts.status == RegistrationStatus.CONFIRMED
+        if kind == MailKind.REGISTERED and facts.status == RegistrationStatus.WAITLISTED:
+            position = facts.waitlist_position
             return (t.gettext("Waitlisted (#%(position)s): %(title)s", position=position, title=title), [Paragraph(
                 t.gettext(
                     "The session is full; you are number %(position)s on the waitlist. "
                     "When a seat frees up you move up automatically and we write to you.",
                     position=position,
-                )), *facts], None)
+                )), *details], None)
         if kind == MailKind.REGISTERED:
             return (t.gettext("Confirmed: %(title)s", title=title), [
-                Paragraph(t.gettext("Your seat is confirmed.")), *facts], ItipMethod.REQUEST)
+                Paragraph(t.gettext("Your seat is confirmed.")), *details], ItipMethod.REQUEST)
         if kind == MailKind.PROMOTED:
             return (t.gettext("A seat opened up: %(title)s", title=title), [Paragraph(t.gettext(
-                "Good news: a seat freed up and you moved up from the waitlist. Your seat is confirmed.")), *facts],
+                "Good news: a seat freed up and you moved up from the waitlist. Your seat is confirmed.")), *details],
                 ItipMethod.REQUEST if confirmed else None)
         if kind == MailKind.REGISTRATION_CANCELLED:
             return (t.gettext("Registration cancelled: %(title)s", title=title), [Paragraph(t.gettext(
-                "Your registration for this session is cancelled.")), *facts], ItipMethod.CANCEL)
+                "Your registration for this session is cancelled.")), *details], ItipMethod.CANCEL)
         if kind == MailKind.SESSION_CANCELLED:
             reason = (
-                [Paragraph(t.gettext("The reason they give: %(reason)s", reason=session.cancel_reason))]
-                if session.cancel_reason else []
+                [Paragraph(t.gettext("The reason they give: %(reason)s", reason=note.cancel_reason))]
+                if note.cancel_reason else []
             )
             return (t.gettext("Cancelled: %(title)s", title=title), [Paragraph(t.gettext(
-                "The organisers have cancelled this session. We are sorry for the change of plans.")), *reason, *facts],
+                "The organisers have cancelled this session. We are sorry for the change of plans.")), *reason, *details],
                 ItipMethod.CANCEL if confirmed else None)
+        changed = [Paragraph(line) for line in what_changed(facts.was, note.slot, t)] if facts.was is not None else []
         return (t.gettext("Changed: %(title)s", title=title), [Paragraph(t.gettext(
-            "The details of a session you registered for have changed. The new details:")), *facts],
+            "The details of a session you registered for have changed."
+        )), *changed, Paragraph(t.gettext("The new details:")), *details],
             ItipMethod.REQUEST if confirmed else None)
 
     def _meeting_content(
@@ -219,9 +223,35 @@ class Composer:
         return render_itip(event, method, self._organizer(d), Party(d.attendee.name, d.attendee.email))
 
 
-def _when(starts: datetime, ends: datetime, zone: str, t: Translator) -> str:
-    start, end = with_offset(starts, zone), with_offset(ends, zone)
-    return f"{t.weekday_date(start)}, {t.clock(start)}–{t.clock(end)} ({zone}, UTC{start:%z})"
+def _when(starts: datetime, ends: datetime, zone_name: str, t: Translator) -> str:
+    """Wall times in a zone, as the reader reads them (the offset of that day)."""
+    return _when_aware(with_offset(starts, zone_name), with_offset(ends, zone_name), zone_name, t)
+
+
+def _when_aware(start: datetime, end: datetime, zone_name: str, t: Translator) -> str:
+    """'Tuesday, 2 June 2026, 10:00–12:00 (Europe/Riga, UTC+03:00)'."""
+    return f"{t.weekday_date(start)}, {t.clock(start)}–{t.clock(end)} ({zone_name}, {offset_label(start)})"
+
+
+def _when_at(slot: TimeAndPlace, t: Translator) -> str:
+    return _when_aware(slot.starts_at, slot.ends_at, slot.timezone, t)
+
+
+def _where(slot: TimeAndPlace, t: Translator) -> str:
+    return venue_line(slot.venue, t.language) if slot.venue is not None else (slot.online_url or "")
+
+
+def what_changed(was: TimeAndPlace, now: TimeAndPlace, t: Translator) -> list[str]:
+    """What a "changed" mail says changed: the old and the new time, place, or both."""
+    lines = []
+    old_when, new_when = _when_at(was, t), _when_at(now, t)
+    if old_when != new_when:
+        lines.append(t.gettext("Time: was %(old)s, now %(new)s.", old=old_when, new=new_when))
+    old_where, new_where = _where(was, t), _where(now, t)
+    if old_where != new_where:
+        nowhere = t.gettext("no place given")
+        lines.append(t.gettext("Place: was %(old)s, now %(new)s.", old=old_where or nowhere, new=new_where or nowhere))
+    return lines
 
 
 def _text(name: str, paragraphs: list[Paragraph], signature: str, t: Translator) -> str:

@@ -20,7 +20,7 @@ from eventhub.db.services.registrations import (
     Outcome,
     SignupRequest,
 )
-from eventhub.domain.errors import InvalidInput
+from eventhub.domain.errors import StateConflict
 from eventhub.domain.programme import RegistrationStatus
 from eventhub.domain.registration import MAX_DELEGATION_MEMBERS
 from eventhub.i18n import _
@@ -31,7 +31,7 @@ from eventhub.urls import PATHS
 from eventhub.web import returning, views
 from eventhub.web.forms import DelegationForm, FormState, validate_delegation, validate_member, PostedForm
 from eventhub.web.language import settle
-from eventhub.web.pages import registered_before, to_answer
+from eventhub.web.pages import manage_page, registered_before, to_answer
 
 DelegationBody = PostedForm[DelegationForm]
 ROWS = 5  # member rows a new form shows
@@ -100,11 +100,13 @@ class DelegationManagement(Controller):
     ) -> Response[Any]:
         """One more member, for the head's own sessions (those they still hold a place in)."""
         await enforce_registration_rate_limit(request)
-        member = _member(data)
+        member, form = _member(data, ADD)
         view = await services.registrations.me(token)
         sessions = [r.session.id for r in view.registrations if r.registration.status != RegistrationStatus.CANCELLED]
-        if not sessions:
-            raise InvalidInput("You hold no place in a session that a member could join.", code="no_sessions")
+        if member is not None and not sessions:
+            form = FormState(form.values, {"": _("You hold no place in a session that a member could join.")})
+        if member is None or not sessions:
+            return await manage_page(request, token, services, present, member_forms={ADD: form}, status=422)
         head = SignupRequest(None, None, None, sessions)
         group = GroupRequest(head, [member])
         outcome = await services.registrations.register_group(view.mission.slug, group, token)
@@ -117,20 +119,44 @@ class DelegationManagement(Controller):
 
     @post("/{member_id:int}/swap", name="swap_member")
     async def swap(
-        self, token: FromPath[str], member_id: FromPath[int], data: MemberBody, services: NamedDependency[Services]
-    ) -> Redirect:
-        member = _member(data)
-        await services.delegations.swap(token, member_id, member.name, member.email)
-        return Redirect(f"{PATHS.manage(token)}?member_swapped=true#delegation-heading", status_code=303)
+        self,
+        request: Request[Any, Any, Any],
+        token: FromPath[str],
+        member_id: FromPath[int],
+        data: MemberBody,
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+    ) -> Response[Any]:
+        prefix = f"swap-{member_id}"
+        member, form = _member(data, prefix)
+        status = 422
+        if member is not None:
+            try:
+                await services.delegations.swap(token, member_id, member.name, member.email)
+            except StateConflict as refused:
+                form, status = FormState(form.values, _swap_refusal(refused, prefix)), 409
+            else:
+                return Redirect(f"{PATHS.manage(token)}?member_swapped=true#delegation-heading", status_code=303)
+        return await manage_page(request, token, services, present, member_forms={prefix: form}, status=status)
 
 
-def _member(data: MemberForm) -> MemberRequest:
+ADD = "add-member"  # the add form's field prefix; a swap form's is swap-<member id>
+
+
+def _member(data: MemberForm, prefix: str) -> tuple[MemberRequest | None, FormState]:
+    """The member a small manage-page form names, or None; the form as typed, with its errors."""
+    name, email = data.name.strip(), data.email.strip()
     errors: dict[str, str] = {}
-    member = validate_member(data.name.strip(), data.email.strip(), "member", errors)
-    if member is None:
-        # These small forms sit on the manage page; their one message comes back on an error page.
-        raise InvalidInput(" ".join(errors.values()), code="member_invalid", field=next(iter(errors)))
-    return member
+    member = validate_member(name, email, prefix, errors)
+    return member, FormState({f"{prefix}-name": name, f"{prefix}-email": email}, errors)
+
+
+def _swap_refusal(refused: StateConflict, prefix: str) -> dict[str, str]:
+    if refused.code == "attendee_exists":
+        return {f"{prefix}-email": _("This address is registered for the mission already.")}
+    if refused.code == "session_started":
+        return {"": _("A session of this member has started: their place there stays as it is.")}
+    return {"": refused.detail}
 
 
 def _answer(

@@ -9,7 +9,7 @@ from typing import Protocol
 from babel.dates import get_timezone_location
 
 from eventhub import i18n
-from eventhub.domain.time import zone
+from eventhub.domain.time import offset_label, zone
 
 
 class Dated(Protocol):
@@ -34,10 +34,12 @@ def clock(moment: datetime) -> str:
     return i18n.current().clock(moment)
 
 
-def zone_label(zone_name: str, on: date) -> str:
-    """'Asia/Bishkek, UTC+06:00': the zone by name, and its offset on the given day."""
-    offset = datetime(on.year, on.month, on.day, 12, tzinfo=zone(zone_name)).strftime("%z")
-    return f"{zone_name}, UTC{offset[:3]}:{offset[3:]}"
+def zone_label(zone_name: str, on: date | datetime) -> str:
+    """'Asia/Bishkek, UTC+06:00': the zone by name, and its offset at an aware moment (or
+    at noon of a day), written as mail writes it (`offset_label`)."""
+    tz = zone(zone_name)
+    moment = on.astimezone(tz) if isinstance(on, datetime) else datetime(on.year, on.month, on.day, 12, tzinfo=tz)
+    return f"{zone_name}, {offset_label(moment)}"
 
 
 def city_of(zone_name: str) -> str:

@@ -203,6 +203,52 @@ class RegistrationPages(Controller):
         return Template("answer.html", context={"page": page, "just": just, "answer": found})
 
 
+async def manage_page(
+    request: Request[Any, Any, Any],
+    token: str,
+    services: Services,
+    present: Presenter,
+    *,
+    cancelled: int | None = None,
+    rotated: bool = False,
+    language_saved: bool = False,
+    member_removed: bool = False,
+    member_swapped: bool = False,
+    member_forms: dict[str, FormState] | None = None,
+    status: int = 200,
+) -> Template:
+    """The manage page; `member_forms`, a delegation form that failed (by its field prefix,
+    'add-member' or 'swap-<id>'), shown again with its errors at its fields."""
+    view = await services.registrations.me(token)
+    settle(view.mission.default_language)
+    programme = []
+    if view.mission.status == MissionStatus.PUBLISHED:
+        _, programme = await services.sessions.list(view.mission.slug, None)
+    slug, now = view.mission.slug, services.clock()
+    picked = returning.picked(request, _picked_key(services), now, slug)
+    page = attendee.attendee_page(view, token, present, programme, now, picked)
+    cancelled_title = next((r.title for r in page.registrations if r.session_id == cancelled), None)
+    members = attendee.member_rows(await services.delegations.members(token), present)
+    return Template(
+        "manage.html",
+        context={
+            "page": page,
+            "token": token,
+            "cancelled_title": cancelled_title,
+            "rotated": rotated,
+            "language_saved": language_saved,
+            "members": members,
+            "member_removed": member_removed,
+            "member_swapped": member_swapped,
+            "member_forms": member_forms or {},
+            "blank_form": FormState(),
+        },
+        status_code=status,
+        # From now on this browser's forms for this mission add sessions to this attendee.
+        cookies=[returning.remember(token, slug, secure=_secure(services))],
+    )
+
+
 class ManagePages(Controller):
     """Everything under /manage/<token>: the access log redacts the token (eventhub.logs)."""
 
@@ -222,30 +268,9 @@ class ManagePages(Controller):
         member_removed: FromQuery[bool] = False,
         member_swapped: FromQuery[bool] = False,
     ) -> Template:
-        view = await services.registrations.me(token)
-        settle(view.mission.default_language)
-        programme = []
-        if view.mission.status == MissionStatus.PUBLISHED:
-            _, programme = await services.sessions.list(view.mission.slug, None)
-        slug, now = view.mission.slug, services.clock()
-        picked = returning.picked(request, _picked_key(services), now, slug)
-        page = attendee.attendee_page(view, token, present, programme, now, picked)
-        cancelled_title = next((r.title for r in page.registrations if r.session_id == cancelled), None)
-        members = attendee.member_rows(await services.delegations.members(token), present)
-        return Template(
-            "manage.html",
-            context={
-                "page": page,
-                "token": token,
-                "cancelled_title": cancelled_title,
-                "rotated": rotated,
-                "language_saved": language_saved,
-                "members": members,
-                "member_removed": member_removed,
-                "member_swapped": member_swapped,
-            },
-            # From now on this browser's forms for this mission add sessions to this attendee.
-            cookies=[returning.remember(token, slug, secure=_secure(services))],
+        return await manage_page(
+            request, token, services, present, cancelled=cancelled, rotated=rotated, language_saved=language_saved,
+            member_removed=member_removed, member_swapped=member_swapped,
         )
 
     @post("/registrations/{session_id:int}/cancel", name="cancel")

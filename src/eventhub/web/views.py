@@ -338,7 +338,7 @@ def session_page(mission: Mission, view: SessionView, present: Presenter, now: d
         mission=present.mission(mission, lang),
         session=card,
         day=day_heading(card.starts.date()),
-        zone=zone_label(mission.timezone, card.starts.date()),
+        zone=zone_label(mission.timezone, card.starts),  # the offset at its start, as its mail writes it
         add_to_calendar=present.subscribe(out.ics_url, out.title),
     )
 

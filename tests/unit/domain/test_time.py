@@ -5,6 +5,7 @@ import pytest
 from eventhub.domain.errors import InvalidInput
 from eventhub.domain.time import (
     next_monday,
+    offset_label,
     parse_local_datetime,
     to_utc,
     utc_bounds_of_day,
@@ -70,3 +71,18 @@ def test_local_days_around_dst_changes_are_23_and_25_hours() -> None:
 def test_next_monday_is_always_in_the_future() -> None:
     assert next_monday(date(2026, 11, 27)) == date(2026, 11, 30)  # a Friday
     assert next_monday(date(2026, 11, 30)) == date(2026, 12, 7)  # a Monday: the next one
+
+
+@pytest.mark.parametrize(
+    ("wall", "zone_name", "label"),
+    [
+        (datetime(2026, 12, 8, 10, 0), "Asia/Bishkek", "UTC+06:00"),
+        (datetime(2026, 12, 8, 10, 0), "Asia/Tashkent", "UTC+05:00"),
+        (datetime(2026, 12, 8, 10, 0), "Asia/Kathmandu", "UTC+05:45"),
+        (datetime(2026, 12, 8, 10, 0), "America/St_Johns", "UTC-03:30"),
+        (datetime(2026, 12, 8, 10, 0), "UTC", "UTC+00:00"),
+        (datetime(2026, 6, 2, 10, 0), "Europe/Riga", "UTC+03:00"),
+    ],
+)
+def test_offsets_are_written_as_utc_plus_hours_and_minutes(wall: datetime, zone_name: str, label: str) -> None:
+    assert offset_label(with_offset(wall, zone_name)) == label

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventhub.db.database import Database
-from eventhub.db.models import Attendee, ProgrammeSession, Registration
+from eventhub.db.mail_facts import MailFacts, session_note
+from eventhub.db.models import Attendee, Mission, ProgrammeSession, Registration
 from eventhub.db.services.access import Clock
 from eventhub.db.services.outbox import enqueue
 from eventhub.db.services.registrations import (
@@ -23,7 +24,7 @@ from eventhub.db.services.registrations import (
     attendee_view,
     email_key,
 )
-from eventhub.db.services.seats import lock_session, release_seat
+from eventhub.db.services.seats import lock_session, release_seat, waitlist_positions
 from eventhub.domain.errors import NotFound, StateConflict
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import RegistrationStatus
@@ -105,10 +106,15 @@ class Delegations:
                 await db.flush()
             except IntegrityError as error:  # the address was registered a moment ago
                 raise StateConflict("This address is registered for the mission already.", code="attendee_exists") from error
+            places = await waitlist_positions(db, [registration for registration, _ in live])
+            organiser = (await db.get_one(Mission, member.mission_id)).organiser_name or ""
             for registration, session in live:
                 registration.updated_at = now  # their calendar entry changes hands
+                facts = MailFacts(organiser_name=organiser, status=registration.status,
+                                  waitlist_position=places.get(registration.id), registration_id=registration.id,
+                                  session=session_note(session, session.venue))
                 await enqueue(db, MailKind.REGISTERED, mission_id=member.mission_id, attendee_id=member.id,
-                              session_id=session.id, now=now)
+                              session_id=session.id, now=now, facts=facts)
 
 
 async def _member(db: AsyncSession, head_token: str, member_id: int) -> Attendee:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, literal, or_, select, update
 
 from eventhub.db.database import Database
+from eventhub.db.mail_facts import MailFacts, current_facts, decoded
 from eventhub.db.models import Attendee, Mission, OrganiserMessage, OutboxMessage, ProgrammeSession, Registration
 from eventhub.domain.permissions import Action
 from eventhub.db.services.access import Clock, Organiser, managed_mission
@@ -21,18 +22,20 @@ from eventhub.domain.mail import LEASE, MailStatus, gives_up, retry_delay
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """Everything a message is composed from, read at send time."""
+    """Everything a message is composed from: its facts as of the change that caused it
+    (`facts`), and the rows that links, the calendar part and the recipient come from,
+    read at send time."""
 
     message: OutboxMessage
     attendee: Attendee
     mission: Mission
     session: ProgrammeSession | None
     registration: Registration | None
-    waitlist_position: int | None
     organiser_message: OrganiserMessage | None = None  # what organisers wrote, for that kind
     # Whom it goes to: the attendee, or for a delegation member without an address their head.
     recipient: Attendee | None = None
     meeting: MeetingMail | None = None  # the meeting request a meeting mail is about
+    facts: MailFacts = MailFacts()  # what it says (see db.mail_facts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,17 +98,24 @@ class Outbox:
                 return None
             attendee = await db.get_one(Attendee, message.attendee_id)
             mission = await db.get_one(Mission, message.mission_id)
+            facts = decoded(message.facts) if message.facts is not None else None
             session = registration = position = None
             if message.session_id is not None:
                 session = await db.scalar(select(ProgrammeSession).where(ProgrammeSession.id == message.session_id))
-                registration = await db.scalar(
-                    select(Registration)
-                    .where(Registration.session_id == message.session_id, Registration.attendee_id == attendee.id)
-                    .order_by(Registration.id.desc())
-                    .limit(1)
-                )
-                if registration is not None:
+                if facts is not None and facts.registration_id is not None:
+                    registration = await db.get(Registration, facts.registration_id)
+                else:
+                    registration = await db.scalar(
+                        select(Registration)
+                        .where(Registration.session_id == message.session_id, Registration.attendee_id == attendee.id)
+                        .order_by(Registration.id.desc())
+                        .limit(1)
+                    )
+                if registration is not None and facts is None:
                     position = (await waitlist_positions(db, [registration])).get(registration.id)
+            if facts is None:  # written before facts were kept, or a kind that keeps none
+                facts = current_facts(organiser_name=mission.organiser_name or "", session=session,
+                                      registration=registration, waitlist_position=position)
             written = None
             if message.organiser_message_id is not None:
                 written = await db.get_one(OrganiserMessage, message.organiser_message_id)
@@ -115,7 +125,7 @@ class Outbox:
             meeting = None
             if message.meeting_request_id is not None:
                 meeting = await meeting_mail(db, message.meeting_request_id, attendee, self._clock())
-            return Delivery(message, attendee, mission, session, registration, position, written, recipient, meeting)
+            return Delivery(message, attendee, mission, session, registration, written, recipient, meeting, facts)
 
     async def mark_sent(self, message_id: int) -> None:
         now = self._clock()

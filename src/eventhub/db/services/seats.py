@@ -27,11 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
 from eventhub.db.database import Turns
-from eventhub.db.models import Mission, ProgrammeSession, Registration
+from eventhub.db.mail_facts import MailFacts, session_note
+from eventhub.db.models import Mission, ProgrammeSession, Registration, Venue
 from eventhub.db.services.outbox import OUTBOX, enqueue, insert_messages, message_row
 from eventhub.domain.mail import MailKind
 from eventhub.domain.errors import StateConflict
-from eventhub.domain.programme import RegistrationStatus, SessionStatus
+from eventhub.domain.programme import Place, RegistrationStatus, SessionStatus
 from eventhub.domain.registration import (
     Seat,
     capacity_to_seat_one_more,
@@ -44,6 +45,7 @@ from eventhub.domain.registration import (
 _LOCK_KEY = object()
 _SESSION = ProgrammeSession.__table__
 _MISSION = Mission.__table__
+_VENUE = Venue.__table__
 _REGISTRATION = Registration.__table__
 
 
@@ -88,7 +90,8 @@ async def lock_session(db: AsyncSession, session_id: int, mission_id: int | None
 
 
 # What signing up reads of a session and its mission (found by slug): the ledger's fields
-# with the queue's counts, the signup window, and what schedule warnings show. On
+# with the queue's counts, the signup window, what schedule warnings show, and what the
+# mail will say (its time and place, as of this lock). On
 # PostgreSQL a wait for the row lock ends by reading the row's newest version, so the
 # counts (kept in the row by triggers) are current; on SQLite the write lock has been
 # held since BEGIN IMMEDIATE.
@@ -98,9 +101,15 @@ _LOCK_FOR_SIGNUP = (
         _SESSION.c.registration_opens_at, _SESSION.c.registration_closes_at, _SESSION.c.starts_at_utc,
         _SESSION.c.ends_at_utc, _SESSION.c.venue_id, _SESSION.c.title, _SESSION.c.timezone,
         _SESSION.c.confirmed_count, _SESSION.c.waitlisted_count,
+        _SESSION.c.starts_local, _SESSION.c.ends_local, _SESSION.c.online_url, _SESSION.c.translations,
+        _SESSION.c.cancel_reason,
         _MISSION.c.status.label("mission_status"), _MISSION.c.title.label("mission_title"),
+        _MISSION.c.organiser_name,
+        _VENUE.c.name.label("venue_name"), _VENUE.c.address.label("venue_address"),
+        _VENUE.c.translations.label("venue_translations"),
     )
     .join_from(_SESSION, _MISSION, _MISSION.c.id == _SESSION.c.mission_id)
+    .outerjoin(_VENUE, _VENUE.c.id == _SESSION.c.venue_id)
     .where(_SESSION.c.id == bindparam("session_id"), _MISSION.c.slug == bindparam("slug"))
     .with_for_update(of=_SESSION)
 )
@@ -185,7 +194,8 @@ async def claim_seat(db: AsyncSession, locked: LockedSession, attendee_id: int, 
         "created_at": now,
         "updated_at": now,
     }
-    mail = message_row(MailKind.REGISTERED, locked.session.mission_id, attendee_id, locked.session.id, now)
+    facts = await _facts(db, locked, status, seat.waitlist_position)
+    mail = message_row(MailKind.REGISTERED, locked.session.mission_id, attendee_id, locked.session.id, now, facts=facts)
     await _insert_with_mail(db, registration, mail)
     return seat
 
@@ -220,7 +230,7 @@ async def release_seat(
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.updated_at = now
-    await _tell(db, MailKind.REGISTRATION_CANCELLED, locked, registration.attendee_id, now)
+    await _tell(db, MailKind.REGISTRATION_CANCELLED, locked, registration, now)
     await db.flush()
     return await promote_waitlist(db, locked, now) if was_confirmed else []
 
@@ -257,7 +267,7 @@ async def promote_waitlist(db: AsyncSession, locked: LockedSession, now: datetim
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
             registration.updated_at = now
-            await _tell(db, MailKind.PROMOTED, locked, registration.attendee_id, now)
+            await _tell(db, MailKind.PROMOTED, locked, registration, now)
     return promoted
 
 
@@ -282,7 +292,7 @@ async def promote_now(db: AsyncSession, locked: LockedSession, registration: Reg
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
     registration.updated_at = now
-    await _tell(db, MailKind.PROMOTED, locked, registration.attendee_id, now)
+    await _tell(db, MailKind.PROMOTED, locked, registration, now)
     await db.flush()
     return Promotion(registration, before, after, position - 1)
 
@@ -305,6 +315,29 @@ async def waitlist_positions(db: AsyncSession, registrations: Iterable[Registrat
     return {registration_id: places[registration_id] for registration_id in wanted if registration_id in places}
 
 
-async def _tell(db: AsyncSession, kind: MailKind, locked: LockedSession, attendee_id: int, now: datetime) -> None:
-    """Mail the attendee about their seat, in the transaction that moved it."""
-    await enqueue(db, kind, mission_id=locked.session.mission_id, attendee_id=attendee_id, session_id=locked.session.id, now=now)
+async def _tell(
+    db: AsyncSession, kind: MailKind, locked: LockedSession, registration: Registration, now: datetime
+) -> None:
+    """Mail the attendee about their seat, in the transaction that moved it, saying where it is now."""
+    facts = await _facts(db, locked, registration.status, None, registration.id)
+    await enqueue(db, kind, mission_id=locked.session.mission_id, attendee_id=registration.attendee_id,
+                  session_id=locked.session.id, now=now, facts=facts)
+
+
+async def _facts(
+    db: AsyncSession, locked: LockedSession, status: RegistrationStatus, position: int | None,
+    registration_id: int | None = None,
+) -> MailFacts:
+    """What a seat mail says, read under the lock: nobody can move the session meanwhile.
+    The row of `lock_for_signup` carries it; for an ORM session the venue and mission are
+    usually in the identity map already (`get` asks the database only if not)."""
+    session = locked.session
+    if isinstance(session, ProgrammeSession):
+        venue = await db.get(Venue, session.venue_id) if session.venue_id is not None else None
+        organiser = (await db.get_one(Mission, session.mission_id)).organiser_name
+    else:
+        venue = (Place(session.venue_name, session.venue_address, session.venue_translations or {})
+                 if session.venue_id is not None else None)
+        organiser = session.organiser_name
+    return MailFacts(organiser_name=organiser or "", status=status, waitlist_position=position,
+                     registration_id=registration_id, session=session_note(session, venue))

@@ -24,6 +24,7 @@ from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
 from eventhub.domain.mail import MailKind
 from eventhub.domain.programme import (
     CalendarFacts,
+    Place,
     RegistrationMode,
     SessionKind,
     SessionStatus,
@@ -320,7 +321,7 @@ async def record_calendar_change(db: AsyncSession, session: ProgrammeSession, be
     if after.status == SessionStatus.CANCELLED and before.status != SessionStatus.CANCELLED:
         await enqueue_for_registrants(db, MailKind.SESSION_CANCELLED, session, now)
     elif after.status == SessionStatus.PUBLISHED:
-        await enqueue_for_registrants(db, MailKind.SESSION_CHANGED, session, now)
+        await enqueue_for_registrants(db, MailKind.SESSION_CHANGED, session, now, was=before)
 
 
 def conflict_entries(pairs: Sequence[ConflictPair], session_id: int) -> list[dict[str, Any]]:
@@ -374,6 +375,7 @@ def calendar_facts(session: ProgrammeSession) -> CalendarFacts:
             [venue.name, venue.address, *_translated(venue.translations, "name"), *_translated(venue.translations, "address")]
         ) if venue is not None else "",
         status=session.status,
+        place=Place(venue.name, venue.address, dict(venue.translations or {})) if venue is not None else None,
     )
 
 

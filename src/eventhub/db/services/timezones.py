@@ -17,6 +17,7 @@ from sqlalchemy import select
 from eventhub.db.database import Database
 from eventhub.db.models import Mission, ProgrammeSession
 from eventhub.db.services.access import Clock, touch
+from eventhub.db.mail_facts import time_and_place
 from eventhub.db.services.outbox import enqueue_for_registrants
 from eventhub.domain.errors import InvalidInput
 from eventhub.domain.mail import MailKind
@@ -43,11 +44,12 @@ async def refresh_utc_index(database: Database, clock: Clock) -> int:
                 continue
             if (starts, ends) == (session.starts_at_utc, session.ends_at_utc):
                 continue
+            was = time_and_place(session, session.venue)  # the offsets under the old rules
             session.starts_at_utc, session.ends_at_utc = starts, ends
             session.sequence += 1
             session.updated_at = now
             if session.status == SessionStatus.PUBLISHED:
-                await enqueue_for_registrants(db, MailKind.SESSION_CHANGED, session, now)
+                await enqueue_for_registrants(db, MailKind.SESSION_CHANGED, session, now, was=was)
             missions.add(session.mission_id)
             moved += 1
         for mission in await db.scalars(select(Mission).where(Mission.id.in_(missions))):

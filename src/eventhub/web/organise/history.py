@@ -40,6 +40,8 @@ class HistoryRow:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, list) and value:
+        return ", ".join(_shown(v) for v in value)  # names passed over, as a reader writes them
     return "—" if value in (None, "", [], {}) else str(value)
 
 

@@ -56,7 +56,8 @@ def _promotion_summary(fields: dict[str, list[Any]]) -> list[str]:
     ]
     if "capacity" in fields:
         before, after = fields["capacity"]
-        said.append(_("The capacity was raised from %(before)s to %(after)s to make room.", before=before, after=after))
+        said.append(_("The capacity was raised from %(before)s to %(after)s to make room.",
+                      before=before, after=after))
     return said
 
 

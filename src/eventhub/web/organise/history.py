@@ -49,11 +49,13 @@ def _promotion_summary(fields: dict[str, list[Any]]) -> list[str]:
     """A seat given by hand, said plainly: an override names who was passed over."""
     name = fields.get("attendee", [None, "?"])[1]
     passed = fields.get("passed_over", [None, []])[1] or []
-    said = [
-        _("Override: %(name)s was seated ahead of the waitlist, passing over %(passed)s.",
-          name=name, passed=", ".join(passed))
-        if passed else _("%(name)s was seated from the head of the waitlist.", name=name)
-    ]
+    if passed:
+        said = [_("Override: %(name)s was seated ahead of the waitlist, passing over %(passed)s.",
+                  name=name, passed=", ".join(passed))]
+    elif fields.get("override", [None, False])[1]:  # the head, in a seat added for them
+        said = [_("Override: %(name)s was seated from the head of the waitlist.", name=name)]
+    else:
+        said = [_("%(name)s was seated from the head of the waitlist.", name=name)]
     if "capacity" in fields:
         before, after = fields["capacity"]
         said.append(_("The capacity was raised from %(before)s to %(after)s to make room.",

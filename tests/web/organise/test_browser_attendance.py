@@ -28,6 +28,7 @@ from tests.integration.test_mail import Inbox
 from tests.web.browser import DESKTOP, Server, run_server
 from tests.web.test_browser import TEST_LABS, Visit, chromium  # noqa: F401 (chromium: a fixture)
 from tests.web.test_browser_attendees import TALENT, organiser_call
+from tests.web.test_browser_back_office import session_named
 
 EDITOR_EMAIL, EDITOR_PASSWORD = "aida@technopark.example.kg", "Ala-Archa in October"
 PHONE_375 = {"width": 375, "height": 812}
@@ -128,18 +129,11 @@ def register(server: Server, session_id: int, name: str, email: str) -> dict[str
     return answer
 
 
-def session_id_named(server: Server, title: str) -> int:
-    status, sessions = server.api(f"/api/missions/{server.slug}/sessions")
-    assert status == 200
-    items = sessions["items"] if isinstance(sessions, dict) and "items" in sessions else sessions
-    return int(next(s["id"] for s in items if s["title"] == title))
-
-
 def test_an_editor_handles_a_full_session_by_hand_exports_checks_in_and_writes_to_its_20_attendees(
     desktop: Visit, phone: Visit, server: Server, smtp: tuple[Inbox, int]
 ) -> None:
     inbox = smtp[0]
-    labs, talent = session_id_named(server, TEST_LABS), session_id_named(server, TALENT)
+    labs, talent = session_named(server, TEST_LABS), session_named(server, TALENT)
     # Nineteen seats, nineteen people and two on the waitlist: promoting the second adds the
     # twentieth seat, and a move frees one for the first.
     organiser_call(server, "PATCH", f"/api/missions/{server.slug}/sessions/{labs}", {"capacity": 19})

@@ -88,6 +88,15 @@ async def test_promoting_a_named_person_in_a_full_session_adds_a_seat_and_keeps_
     assert [(p["name"], p["waitlist_position"]) for p in view["waitlist"]] == [("Person c", 1)]
     assert (view["capacity"], view["seats_left"]) == (3, 0)
     assert await mail_kinds(services, people[3]["attendee_id"]) == ["registered", "promoted"]
+    # The history says it was an override: who was seated, who was passed over, the new seat.
+    history = (await client.get(f"/api/missions/{SLUG}/history", headers=api.auth)).json()
+    [entry] = [e for e in history if e["change"] == "promoted"]
+    assert (entry["subject"], entry["subject_id"], entry["session_id"]) == (
+        "registration", second_waiting["registration_id"], workshop["id"])
+    assert entry["fields"] == {
+        "attendee": [None, "Person d"], "status": ["waitlisted", "confirmed"], "waitlist_position": [2, None],
+        "override": [None, True], "passed_over": [None, ["Person c"]], "capacity": [2, 3],
+    }
 
     again = await client.post(
         f"/api/missions/{SLUG}/registrations/{second_waiting['registration_id']}/promote", headers=api.auth

@@ -16,6 +16,7 @@ from tests.concurrency.conftest import Load, Programme
 pytestmark = pytest.mark.slow
 
 ROUNDS = 20
+BY_HAND_ROUNDS = 3  # each about thirty requests at once; the server's start dominates the time
 MAX_POLLS = 2_000  # the export poller's bound; the race ends long before
 
 
@@ -180,23 +181,32 @@ async def test_same_person_twenty_times_at_once_is_one_registration_one_201_with
 async def test_organisers_by_hand_racing_signups_and_cancellations_never_overbook_nor_break_the_queue(
     load: Load, programme: Programme
 ) -> None:
-    """Promotions of named people, moves between sessions and attendees added by hand, all
-    at once with public signups and cancellations of both sessions, on two workers."""
+    """Promotions of named people, moves between sessions, attendees added by hand and
+    registrations the organiser cancels (a seat and a waitlist place), all at once with
+    public signups and cancellations of both sessions, on two workers; a few rounds, each
+    on new sessions, for more interleavings."""
+    for round_no in range(BY_HAND_ROUNDS):
+        await _by_hand_round(load, programme, round_no)
+
+
+async def _by_hand_round(load: Load, programme: Programme, round_no: int) -> None:
     auth = load.server.auth
     first, second = await programme.session(capacity=5), await programme.session(capacity=5)
     tokens: dict[str, str] = {}
     for i in range(10):  # the first session: five seats, a queue of five in a known order
-        response = await load.register(programme.slug, [first], f"first-{i}@example.org")
+        response = await load.register(programme.slug, [first], f"first-{round_no}-{i}@example.org")
         assert response.status_code == 201, response.text
-        tokens[f"first-{i}@example.org"] = response.json()["manage_token"]
+        tokens[f"first-{round_no}-{i}@example.org"] = response.json()["manage_token"]
     for i in range(3):
-        assert (await load.register(programme.slug, [second], f"second-{i}@example.org")).status_code == 201
+        response = await load.register(programme.slug, [second], f"second-{round_no}-{i}@example.org")
+        assert response.status_code == 201, response.text
     rows = await load.export(programme.slug, first)
     seated = [row for row in rows if row["status"] == "confirmed"]
     queue = _waitlist(rows)
     named = [queue[2]["id"], queue[4]["id"]]  # promoted by hand, over the head
     movers = [seated[0]["id"], seated[1]["id"]]  # moved to the second session
     leaving = [seated[2]["email"], seated[3]["email"]]  # cancel their own seats
+    dropped = [seated[4]["id"], queue[1]["id"]]  # the organiser cancels a seat and a place in the queue
     race_over = asyncio.Event()
     snapshots: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = []
 
@@ -208,10 +218,11 @@ async def test_organisers_by_hand_racing_signups_and_cancellations_never_overboo
                 *(load.send("POST", f"{base}/registrations/{rid}/move", headers=auth,
                             json={"session_id": second, "allow_waitlist": True}) for rid in movers),
                 *(load.cancel_mine(first, tokens[email]) for email in leaving),
+                *(load.send("DELETE", f"{base}/registrations/{rid}", headers=auth) for rid in dropped),
                 *(load.send("POST", f"{base}/sessions/{sid}/registrations", headers=auth,
-                            json={"name": "By hand", "email": f"hand-{sid}-{i}@example.org"})
+                            json={"name": "By hand", "email": f"hand-{round_no}-{sid}-{i}@example.org"})
                   for sid in (first, second) for i in range(3)),
-                *(load.register(programme.slug, [sid], f"public-{sid}-{i}@example.org")
+                *(load.register(programme.slug, [sid], f"public-{round_no}-{sid}-{i}@example.org")
                   for sid in (first, second) for i in range(8)),
             ))
         finally:
@@ -225,9 +236,10 @@ async def test_organisers_by_hand_racing_signups_and_cancellations_never_overboo
         pytest.fail(f"the race did not end within {MAX_POLLS} polls")
 
     responses, _ = await asyncio.gather(race(), poll())
-    promotions, moves, cancels = responses[:2], responses[2:4], responses[4:6]
-    additions, signups = responses[6:12], responses[12:]
+    promotions, moves, cancels, drops = responses[:2], responses[2:4], responses[4:6], responses[6:8]
+    additions, signups = responses[8:14], responses[14:]
     assert [r.status_code for r in moves + cancels] == [200] * 4, [r.text for r in responses[2:6]]
+    assert [r.status_code for r in drops] == [204] * 2, [r.text for r in drops]
     assert [r.status_code for r in additions] == [201] * 6 and [r.status_code for r in signups] == [201] * 16
     # A named person whom a freed seat reached first is confirmed already: the organiser is told so.
     for response in promotions:
@@ -253,7 +265,17 @@ async def test_organisers_by_hand_racing_signups_and_cancellations_never_overboo
         assert not confirmed_ids or not waiting_ids or max(confirmed_ids) < min(waiting_ids), f"session {sid}"
     first_rows = {row["id"]: row for row in await load.export(programme.slug, first)}
     assert all(first_rows[rid]["status"] == "confirmed" for rid in named)
-    assert all(first_rows[rid]["status"] == "cancelled" for rid in movers)
+    assert all(first_rows[rid]["status"] == "cancelled" for rid in movers + dropped)
     moved_emails = {seated[0]["email"], seated[1]["email"]}
     assert moved_emails <= {row["email"] for row in await load.export(programme.slug, second)
                             if row["status"] != "cancelled"}
+    # Each seat given by hand is in the history, an override naming who was passed over.
+    history = await load.send("GET", f"/api/missions/{programme.slug}/history",
+                              params={"session_id": first}, headers=auth)
+    assert history.status_code == 200, history.text
+    overrides = {e["subject_id"]: e["fields"] for e in history.json() if e["change"] == "promoted"}
+    assert set(overrides) == {p["registration_id"] for p in promoted}
+    for entry in promoted:
+        fields = overrides[entry["registration_id"]]
+        assert fields["override"] == [None, entry["passed_over"] > 0 or entry["capacity_raised"]]
+        assert len(fields["passed_over"][1]) == entry["passed_over"]

@@ -35,7 +35,7 @@ from eventhub.db.services.messages import Audience
 from eventhub.db.services.registrations import GroupRequest, MemberRequest, SignupRequest
 from eventhub.db.services.team import link_token
 from eventhub.domain.meetings.requests import ProfileFields
-from eventhub.domain.permissions import Role
+from eventhub.domain.permissions import Action, Role
 from eventhub.domain.programme import SessionKind, SpeakerRole
 from eventhub.loader import LOADER
 from eventhub.services import Services
@@ -73,8 +73,26 @@ def matrix_settings(database_url: str) -> Settings:
     )
 
 
+def attendee_api_routes(app: Litestar) -> list[tuple[str, str]]:
+    """The API routes about attendees: those whose guard checks an attendee action (every
+    change by hand, the door, messages, the outbox, their lists), and the exports."""
+    actions = {Action.VIEW_ATTENDEES, Action.MANAGE_ATTENDEES, Action.WRITE_TO_ATTENDEES}
+    found = {
+        (method, route.path_format)
+        for route in app.routes
+        if isinstance(route, HTTPRoute) and route.path_format.startswith("/api/")
+        for handler in route.route_handlers
+        if handler.opt.get("action") in actions
+        for method in handler.http_methods
+    }
+    exports = {("GET", f"/api/missions/{{slug}}/registrations{ending}") for ending in ("", ".csv", ".xlsx")}
+    return sorted(found | exports)
+
+
 # Built only to read its route table (at collection time, so never connected).
-ALL_ROUTES = route_table(create_app(matrix_settings("sqlite+aiosqlite:///:memory:")))
+_APP = create_app(matrix_settings("sqlite+aiosqlite:///:memory:"))
+ALL_ROUTES = route_table(_APP)
+ATTENDEE_API_CALLS = attendee_api_routes(_APP)
 WALKED = [(method, path) for method, path in ALL_ROUTES if path not in EXCLUDED]
 CALLS = [route for route in WALKED if route[0] != "OPTIONS"]
 PATHS = sorted({path for _method, path in WALKED})
@@ -83,6 +101,7 @@ PATHS = sorted({path for _method, path in WALKED})
 # --- the callers --------------------------------------------------------------------------------
 
 ANONYMOUS, ATTENDEE, FEED, OTHER_ATTENDEE = "anonymous", "attendee", "feed token", "other attendee"
+VIEWER_TOKEN = "this mission's viewer token"  # walked on the attendee routes (see below)
 OTHER_ORGANISER, ORGANISER, ALL_MISSIONS = "other mission's organiser", "this mission's organiser", "organiser of all"
 IDENTITIES = [ANONYMOUS, ATTENDEE, FEED, OTHER_ATTENDEE, OTHER_ORGANISER, ORGANISER, ALL_MISSIONS]
 
@@ -187,6 +206,7 @@ async def build_world(services: Services, client: AsyncTestClient) -> World:
         OTHER_ATTENDEE: world.ids["other_manage"],
         OTHER_ORGANISER: await world.token_for(OTHER_SLUG),
         ALL_MISSIONS: await services.organiser_tokens.create("organiser of all", None),
+        VIEWER_TOKEN: await services.organiser_tokens.create("consulate", SLUG, role=Role.VIEWER),
     })
     return world
 
@@ -1020,6 +1040,35 @@ def test_every_walked_route_has_a_rule() -> None:
 def test_every_write_route_has_a_valid_body() -> None:
     writes = {route for route in WALKED if route[0] in WRITE_METHODS}
     assert writes == set(BODIES), f"missing: {sorted(writes - set(BODIES))}, stale: {sorted(set(BODIES) - writes)}"
+
+
+# --- a viewer's token on the attendee routes ---------------------------------------------------
+# SPEC: a viewer reads and exports, and never changes anything about attendees nor writes to
+# them. (The back office's pages and forms are walked for a viewer's account below.)
+
+
+def test_the_attendee_routes_include_every_change_by_hand() -> None:
+    assert {
+        ("POST", "/api/missions/{slug}/registrations/{registration_id}/promote"),
+        ("POST", "/api/missions/{slug}/registrations/{registration_id}/move"),
+        ("POST", "/api/missions/{slug}/sessions/{session_id}/registrations"),
+        ("DELETE", "/api/missions/{slug}/registrations/{registration_id}"),
+        ("POST", "/api/missions/{slug}/check-ins"),
+        ("POST", "/api/missions/{slug}/messages"),
+        ("POST", "/api/missions/{slug}/outbox/{message_id}/retry"),
+    } <= set(ATTENDEE_API_CALLS)
+
+
+@pytest.mark.parametrize("route", ATTENDEE_API_CALLS, ids=route_id)
+async def test_a_viewers_token_reads_and_exports_attendees_and_every_change_is_403(
+    world: World, route: tuple[str, str]
+) -> None:
+    method, path = route
+    params = await RULES[route].target(world)
+    expected = 200 if method == "GET" else 403
+    assert await call(world, method, path, params, VIEWER_TOKEN) == expected
+    if method != "GET":  # and the same call is the organiser's to make: the 403 is the role's
+        assert await call(world, method, path, params, ORGANISER) == RULES[route].expect[ORGANISER]
 
 
 # --- the back office, signed in ---------------------------------------------------------------

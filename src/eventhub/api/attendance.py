@@ -58,7 +58,7 @@ class AttendanceController(Controller):
         return PromotionOut(
             registration_id=done.registration.id, session_id=done.registration.session_id,
             status=done.registration.status.value, capacity_before=done.capacity_before,
-            capacity=done.capacity_after, capacity_raised=done.capacity_after != done.capacity_before,
+            capacity=done.capacity_after, capacity_raised=done.capacity_raised,
             passed_over=done.passed_over,
         )
 

@@ -27,6 +27,7 @@ from eventhub.schemas import (
 from eventhub.db.services.access import Organiser
 from eventhub.db.services.registrations import GroupRequest, MemberRequest, Outcome, SignupRequest
 from eventhub.domain.errors import AuthenticationRequired
+from eventhub.domain.permissions import Action
 from eventhub.ratelimit import enforce_registration_rate_limit
 from eventhub.services import Services
 
@@ -105,7 +106,7 @@ class RegistrationController(Controller):
         return Response(present.registration_rows(export))
 
     @delete("/{registration_id:int}", guards=ORGANISER_ONLY, operation_id="cancelRegistration",
-            responses=problems(401, 403, 404, 422))
+            opt={"action": Action.MANAGE_ATTENDEES}, responses=problems(401, 403, 404, 422))
     async def cancel_registration(
         self,
         slug: FromPath[str],

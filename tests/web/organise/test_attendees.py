@@ -100,6 +100,10 @@ async def test_by_hand_changes_go_through_the_ledger_and_mail_the_attendee(
     view = await attendees_of(services, labs)
     assert [i.attendee.name for i in view.confirmed][-1] == "Elīna Bērziņa"
     assert [(i.attendee.name, i.waitlist_position) for i in view.waitlist] == [("Arstanbeks Tazabekovs", 1)]
+    history = text_of(assert_valid_page((await browser.page(f"{BASE}/history?session_id={labs}")).text))
+    override = "Override: Elīna Bērziņa was seated ahead of the waitlist, passing over Arstanbeks Tazabekovs."
+    assert override in history
+    assert "The capacity was raised from 2 to 3 to make room." in history
     # Cancel a confirmed person: their seat goes to the head of the waitlist.
     ira = view.confirmed[0].registration.id
     assert (await browser.submit(page, f"{page}/{ira}/cancel", {})).status_code == 303

@@ -124,7 +124,9 @@ class Attendance:
         async with self._database.write() as db:
             mission = await managed_mission(db, slug, organiser, action=Action.MANAGE_ATTENDEES)
             registration, locked = await _locked_registration(db, mission, registration_id)
-            return await promote_now(db, locked, registration, now)
+            promotion = await promote_now(db, locked, registration, now)
+            await _record_promotion(db, organiser, mission, promotion, now)
+            return promotion
 
     async def add(
         self, slug: str, session_id: int, details: AttendeeDetails, organiser: Organiser | None
@@ -270,6 +272,32 @@ async def _locked_registration(
         raise registration_not_found(registration_id)
     await db.refresh(registration)
     return registration, locked
+
+
+async def _record_promotion(
+    db: AsyncSession, organiser: Organiser | None, mission: Mission, promotion: Promotion, now: datetime
+) -> None:
+    """The history says a seat was given by hand: an override when it passed anyone over
+    or raised the capacity, with who was seated, who was passed over, and the capacity."""
+    registration = promotion.registration
+    ids = [registration.id, *promotion.ahead]
+    found: dict[int, str] = {registration_id: name for registration_id, name in await db.execute(
+        select(Registration.id, Attendee.name)
+        .join(Attendee, Attendee.id == Registration.attendee_id)
+        .where(Registration.id.in_(ids))
+    )}
+    fields: dict[str, list[object]] = {
+        "attendee": [None, found[registration.id]],
+        "status": [RegistrationStatus.WAITLISTED, registration.status],
+        "waitlist_position": [promotion.passed_over + 1, None],
+        "override": [None, bool(promotion.ahead) or promotion.capacity_raised],
+        "passed_over": [None, [found[i] for i in promotion.ahead]],
+    }
+    if promotion.capacity_raised:
+        fields["capacity"] = [promotion.capacity_before, promotion.capacity_after]
+    await record_change(db, organiser, mission, subject="registration", subject_id=registration.id,
+                        change="promoted", session_id=registration.session_id, about_attendees=True, at=now,
+                        fields=fields)
 
 
 def _check_can_seat(locked: LockedSession) -> None:

@@ -71,7 +71,15 @@ class Promotion:
     registration: Registration
     capacity_before: int | None
     capacity_after: int | None
-    passed_over: int  # people who were ahead of them on the waitlist
+    ahead: tuple[int, ...]  # registration ids of those who were ahead of them on the waitlist, in order
+
+    @property
+    def passed_over(self) -> int:
+        return len(self.ahead)
+
+    @property
+    def capacity_raised(self) -> bool:
+        return self.capacity_after != self.capacity_before
 
 
 async def lock_session(db: AsyncSession, session_id: int, mission_id: int | None = None) -> LockedSession | None:
@@ -285,7 +293,15 @@ async def promote_now(db: AsyncSession, locked: LockedSession, registration: Reg
         )
     if locked.session.status == SessionStatus.CANCELLED:
         raise StateConflict("The session is cancelled.", code="session_cancelled")
-    position = (await waitlist_positions(db, [registration]))[registration.id]
+    ahead = tuple(await db.scalars(
+        select(Registration.id)
+        .where(
+            Registration.session_id == locked.session.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id < registration.id,
+        )
+        .order_by(Registration.id)
+    ))
     before = locked.session.capacity
     after = capacity_to_seat_one_more(before, await confirmed_count(db, locked))
     locked.session.capacity = after
@@ -294,7 +310,7 @@ async def promote_now(db: AsyncSession, locked: LockedSession, registration: Reg
     registration.updated_at = now
     await _tell(db, MailKind.PROMOTED, locked, registration, now)
     await db.flush()
-    return Promotion(registration, before, after, position - 1)
+    return Promotion(registration, before, after, ahead)
 
 
 async def waitlist_positions(db: AsyncSession, registrations: Iterable[Registration]) -> dict[int, int]:

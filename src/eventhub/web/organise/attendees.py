@@ -87,7 +87,7 @@ class AttendeePages(Controller):
             done = await services.attendance.promote(slug, registration_id, signed_in)
         except StateConflict as refused:
             return await _attendees(services, slug, session_id, signed_in, refusal=refusal_text(refused), status=409)
-        raised = "&raised=true" if done.capacity_after != done.capacity_before else ""
+        raised = "&raised=true" if done.capacity_raised else ""
         return _back(slug, session_id, "promoted", registration_id, raised)
 
     @post(REGISTRATION + "/cancel", name="organise_cancel_registration")

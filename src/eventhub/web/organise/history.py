@@ -28,7 +28,8 @@ SUBJECTS = {
 }
 CHANGES = {
     "created": N_("created"), "updated": N_("changed"), "deleted": N_("deleted"), "checked_in": N_("checked in"),
-    "invited": N_("invited"), "revoked": N_("revoked"), "scheduled": N_("scheduled"), "published": N_("published"),
+    "invited": N_("invited"), "revoked": N_("revoked"), "promoted": N_("seated by hand"),
+    "scheduled": N_("scheduled"), "published": N_("published"),
 }
 
 
@@ -38,10 +39,31 @@ class HistoryRow:
     subject: str
     change: str
     fields: list[tuple[str, str, str]]  # field, old, new (as shown)
+    summary: list[str]  # sentences that say what the change meant, where the fields alone would not
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, list) and value:
+        return ", ".join(_shown(v) for v in value)  # names passed over, as a reader writes them
     return "—" if value in (None, "", [], {}) else str(value)
+
+
+def _promotion_summary(fields: dict[str, list[Any]]) -> list[str]:
+    """A seat given by hand, said plainly: an override names who was passed over."""
+    name = fields.get("attendee", [None, "?"])[1]
+    passed = fields.get("passed_over", [None, []])[1] or []
+    if passed:
+        said = [_("Override: %(name)s was seated ahead of the waitlist, passing over %(passed)s.",
+                  name=name, passed=", ".join(passed))]
+    elif fields.get("override", [None, False])[1]:  # the head, in a seat added for them
+        said = [_("Override: %(name)s was seated from the head of the waitlist.", name=name)]
+    else:
+        said = [_("%(name)s was seated from the head of the waitlist.", name=name)]
+    if "capacity" in fields:
+        before, after = fields["capacity"]
+        said.append(_("The capacity was raised from %(before)s to %(after)s to make room.",
+                      before=before, after=after))
+    return said
 
 
 def history_row(entry: HistoryEntry) -> HistoryRow:
@@ -50,6 +72,7 @@ def history_row(entry: HistoryEntry) -> HistoryRow:
         _(SUBJECTS[entry.subject]) if entry.subject in SUBJECTS else entry.subject,
         _(CHANGES[entry.change]) if entry.change in CHANGES else entry.change,
         [(name, _shown(pair[0]), _shown(pair[1])) for name, pair in entry.fields.items()],
+        _promotion_summary(entry.fields) if entry.change == "promoted" else [],
     )
 
 

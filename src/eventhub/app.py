@@ -16,6 +16,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import Receive, Scope, Send
 from sqlalchemy.exc import DBAPIError
 from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.enums import ParamType
 from litestar.openapi.spec import (
@@ -33,6 +34,7 @@ from eventhub import __version__
 from eventhub.api.deps import DEPENDENCIES, before_request, organiser_only
 from eventhub.api.docs import swagger_ui, swagger_ui_assets
 from eventhub.api.exports import schedule_json, schedule_xml
+from eventhub.compression import CompressedBodies, CompressionMiddleware
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
 from eventhub.api.history import mission_history
@@ -86,6 +88,7 @@ def create_app(
     database = Database(settings.database_url, lock_timeout_seconds=settings.lock_timeout_seconds)
     services = Services.build(settings, database, clock, new_uid, transport, meeting_solver)
     web = build_web(settings)
+    compressed = CompressedBodies()
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -138,11 +141,12 @@ def create_app(
         exception_handlers=web.exception_handlers,
         template_config=web.templates,
         before_send=[web.before_send, api_headers],
-        middleware=[*web.middleware, IdempotencyMiddleware()],
+        # Outermost: it hands If-None-Match on without a coding's suffix (eventhub.compression).
+        middleware=[DefineMiddleware(CompressionMiddleware, bodies=compressed), *web.middleware, IdempotencyMiddleware()],
         cors_config=cors(settings),
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
-        state=State({"services": services, "presenter": Presenter(settings.public_base)}),
+        state=State({"services": services, "presenter": Presenter(settings.public_base), "compressed": compressed}),
         openapi_config=OpenAPIConfig(
             title="eventhub",
             version=__version__,

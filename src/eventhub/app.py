@@ -33,6 +33,7 @@ from eventhub import __version__
 from eventhub.api.deps import DEPENDENCIES, before_request, needs_credential
 from eventhub.api.docs import swagger_ui, swagger_ui_assets
 from eventhub.api.exports import schedule_json, schedule_xml
+from eventhub.compression import CompressedBodies, CompressionMiddleware
 from eventhub.api.feeds import mission_feed, personal_feed, session_feed
 from eventhub.api.health import health
 from eventhub.api.history import mission_history
@@ -89,8 +90,10 @@ def create_app(
 
 
 def use_services(app: Litestar, services: Services) -> None:
-    """The services every handler, middleware and the lifespan reach (`app.state.services`)."""
+    """The services every handler, middleware and the lifespan reach (`app.state.services`),
+    with an empty cache of compressed bodies: what one set of services served."""
     app.state.services = services
+    app.state.compressed = CompressedBodies()
 
 
 def build_app(settings: Settings) -> EventhubApp:
@@ -153,11 +156,12 @@ def build_app(settings: Settings) -> EventhubApp:
         exception_handlers=web.exception_handlers,
         template_config=web.templates,
         before_send=[web.before_send, api_headers],
-        middleware=[*web.middleware, IdempotencyMiddleware()],
+        # Outermost: it hands If-None-Match on without a coding's suffix (eventhub.compression).
+        middleware=[CompressionMiddleware, *web.middleware, IdempotencyMiddleware()],
         cors_config=cors(settings),
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
-        state=State({"services": None, "presenter": Presenter(settings.public_base)}),
+        state=State({"services": None, "presenter": Presenter(settings.public_base), "compressed": None}),
         openapi_config=OpenAPIConfig(
             title="eventhub",
             version=__version__,

@@ -55,10 +55,12 @@ class ProgrammePages(Controller):
         services: NamedDependency[Services],
         present: NamedDependency[Presenter],
         kind: FromQuery[SessionKind | None] = None,
+        day: FromQuery[str | None] = None,
     ) -> Template:
+        """`day`: a date (that day's sessions) or `all` (the whole programme)."""
         mission, sessions = await services.sessions.list(slug, None)
         settle(mission.default_language)
-        page = views.agenda_page(mission, sessions, present, services.clock(), kind)
+        page = views.agenda_page(mission, sessions, present, services.clock(), kind, day)
         return Template("agenda.html", context={"page": page})
 
 

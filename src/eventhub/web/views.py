@@ -262,6 +262,20 @@ class Day:
 
 
 @dataclass(frozen=True, slots=True)
+class DayLink:
+    label: str
+    href: str
+    current: bool
+
+
+# Above this many sessions shown, the agenda shows one day at a time (a 300-session
+# programme on one page was 555 kB of HTML and slow on a phone: bench/agenda.py); the whole
+# programme stays a link away. Smaller programmes read best on one page.
+ONE_PAGE_SESSIONS = 60
+WHOLE_PROGRAMME = "all"
+
+
+@dataclass(frozen=True, slots=True)
 class AgendaPage:
     mission: MissionOut
     summary: Markup  # the mission's summary, written in the descriptions' Markdown
@@ -271,6 +285,11 @@ class AgendaPage:
     kinds: list[KindChip]
     kind: SessionKind | None
     days: list[Day]
+    """The days shown: all of them, or the one chosen."""
+    day_links: list[DayLink]
+    """Every day of the programme as a link: to its anchor on one page, else to its own page."""
+    whole_programme: DayLink | None
+    """When one day is shown, or could be: the link to (or back from) the whole programme."""
     subscribe: Subscribe
 
     @property
@@ -285,28 +304,38 @@ def agenda_page(
     present: Presenter,
     now: datetime,
     kind: SessionKind | None,
+    day: str | None = None,
 ) -> AgendaPage:
+    """`day`: an ISO date (that day alone), `all` (the whole programme), or none: the whole
+    programme when it is short, else today's sessions (the first day's, or the next day's)."""
     lang = i18n.current().language
     cards = [session_card(present.session(view, mission.slug, lang), mission, now) for view in sessions]
     base = PATHS.mission(mission.slug)
     present_kinds = sorted({c.kind for c in cards}, key=list(SessionKind).index)
-    chips = [KindChip(_("All sessions"), base, kind is None)] + [
-        KindChip(kind_label(k), f"{base}?kind={k.value}", k == kind) for k in present_kinds
-    ]
     shown = [c for c in cards if kind is None or c.kind == kind]
     days = []
-    for day, group in groupby(shown, key=lambda c: c.starts.date()):
+    for each, group in groupby(shown, key=lambda c: c.starts.date()):
         day_cards = list(group)
-        days.append(
-            Day(
-                day,
-                f"day-{day.isoformat()}",
-                day_heading(day),
-                short_day(day),
-                day_cards,
-                build_timetable(day_cards),
-            )
-        )
+        days.append(Day(each, f"day-{each.isoformat()}", day_heading(each), short_day(each), day_cards,
+                        build_timetable(day_cards)))
+    chosen = _chosen_day(days, day, len(shown), now.astimezone(zone(mission.timezone)).date())
+
+    def link(query: dict[str, str]) -> str:
+        return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+    day_query = {"day": chosen.day.isoformat()} if chosen is not None else (
+        {"day": WHOLE_PROGRAMME} if day == WHOLE_PROGRAMME and len(shown) > ONE_PAGE_SESSIONS else {})
+    kind_query = {"kind": kind.value} if kind is not None else {}
+    chips = [KindChip(_("All sessions"), link(day_query), kind is None)] + [
+        KindChip(kind_label(k), link({**day_query, "kind": k.value}), k == kind) for k in present_kinds
+    ]
+    if chosen is None:
+        day_links = [DayLink(d.short, f"#{d.anchor}", False) for d in days]
+        whole = (DayLink(_("One day at a time"), link(kind_query), False)
+                 if len(shown) > ONE_PAGE_SESSIONS else None)
+    else:
+        day_links = [DayLink(d.short, link({"day": d.day.isoformat(), **kind_query}), d is chosen) for d in days]
+        whole = DayLink(_("The whole programme"), link({"day": WHOLE_PROGRAMME, **kind_query}), False)
     out = present.mission(mission, lang)
     return AgendaPage(
         mission=out,
@@ -316,9 +345,24 @@ def agenda_page(
         city=city_of(mission.timezone),
         kinds=chips,
         kind=kind,
-        days=days,
+        days=days if chosen is None else [chosen],
+        day_links=day_links if len(days) > 1 else [],
+        whole_programme=whole if len(days) > 1 else None,
         subscribe=subscribe_box(out.subscribe, private=False),
     )
+
+
+def _chosen_day(days: list[Day], asked: str | None, shown: int, today: date) -> Day | None:
+    """The one day to show, or None for all of them."""
+    if asked == WHOLE_PROGRAMME or not days:
+        return None
+    if asked is not None:
+        for d in days:
+            if d.day.isoformat() == asked:
+                return d
+    if shown <= ONE_PAGE_SESSIONS and asked is None:
+        return None
+    return next((d for d in days if d.day >= today), days[0])
 
 
 @dataclass(frozen=True, slots=True)

@@ -219,6 +219,24 @@ def check_accessibility(page: Any) -> None:
     assert not serious, "\n".join(serious)
 
 
+def check_in_by_code(door: Any, code: str, name: str) -> str:
+    """Types `code` on the check-in page and checks `name` in; the time it says, as shown."""
+    door.get_by_label("Check-in code").fill(code)
+    door.get_by_role("button", name="Check in", exact=True).click()
+    answer = door.get_by_role("status").filter(has_text="checked in")
+    assert answer.inner_text().startswith(f"{name} is checked in."), answer.inner_text()
+    return str(answer.inner_text().split("Checked in at ", 1)[1].rstrip("."))
+
+
+def check_in_again_is_refused(door: Any, code: str, name: str, first_time: str) -> None:
+    """The same code a second time: refused, with when the first check-in was."""
+    door.get_by_label("Check-in code").fill(code)
+    door.get_by_role("button", name="Check in", exact=True).click()
+    refused = door.get_by_role("alert").filter(has_text="already")
+    assert refused.inner_text().splitlines()[0] == f"{name} was checked in already."
+    assert f"The first check-in was at {first_time}." in refused.inner_text()
+
+
 def check_fits(page: Any) -> None:
     """Nothing scrolls sideways: the page works at the viewport's width."""
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")

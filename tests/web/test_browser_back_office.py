@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser import Server, run_server
+from tests.web.browser import Server, check_in_again_is_refused, check_in_by_code, run_server
 from tests.web.test_browser import TEST_LABS, Visit, chromium  # noqa: F401 (chromium: a fixture)
 
 PHONE_375 = {"width": 375, "height": 812}
@@ -66,17 +66,9 @@ def test_the_door_on_a_phone_checks_a_typed_code_in_once_and_then_says_when(phon
     with page.expect_navigation():
         page.get_by_label("Session").select_option(str(labs))  # the script opens it at once
     assert f"session_id={labs}" in page.url
-    page.get_by_label("Check-in code").fill(code.lower())
-    page.get_by_role("button", name="Check in", exact=True).click()
-    answer = page.get_by_role("status").filter(has_text="checked in")
-    assert answer.inner_text().startswith("Ira Raciņa is checked in.")
-    first_time = answer.inner_text().split("Checked in at ", 1)[1].rstrip(".")
+    first_time = check_in_by_code(page, code.lower(), "Ira Raciņa")  # typed in lower case, as on a phone
     phone.check("back-office-checked-in")
 
-    page.get_by_label("Check-in code").fill(code)
-    page.get_by_role("button", name="Check in", exact=True).click()
-    refused = page.get_by_role("alert").filter(has_text="already")
-    assert refused.inner_text().splitlines()[0] == "Ira Raciņa was checked in already."
-    assert f"The first check-in was at {first_time}." in refused.inner_text()
+    check_in_again_is_refused(page, code, "Ira Raciņa", first_time)
     assert page.locator("tr.current-row td").inner_text() == "1 of 1"
     phone.check("back-office-checked-in-twice")

@@ -25,7 +25,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.integration.test_mail import Inbox
-from tests.web.browser import DESKTOP, Server, run_server
+from tests.web.browser import DESKTOP, Server, check_in_again_is_refused, check_in_by_code, run_server
 from tests.web.test_browser import TEST_LABS, Visit, chromium  # noqa: F401 (chromium: a fixture)
 from tests.web.test_browser_attendees import TALENT, organiser_call
 from tests.web.test_browser_back_office import session_named
@@ -212,17 +212,9 @@ def test_an_editor_handles_a_full_session_by_hand_exports_checks_in_and_writes_t
     door = sign_in(phone, f"/organise/missions/{server.slug}/check-in")
     with door.expect_navigation():
         door.get_by_label("Session").select_option(str(labs))
-    door.get_by_label("Check-in code").fill(code)
-    door.get_by_role("button", name="Check in", exact=True).click()
-    answer = door.get_by_role("status").filter(has_text="checked in")
-    assert answer.inner_text().startswith("Participant 05 is checked in.")
-    first_time = answer.inner_text().split("Checked in at ", 1)[1].rstrip(".")
+    first_time = check_in_by_code(door, code, "Participant 05")
     phone.check("office-door-checked-in-375")
-    door.get_by_label("Check-in code").fill(code)
-    door.get_by_role("button", name="Check in", exact=True).click()
-    refused = door.get_by_role("alert").filter(has_text="already")
-    assert refused.inner_text().splitlines()[0] == "Participant 05 was checked in already."
-    assert f"The first check-in was at {first_time}." in refused.inner_text()
+    check_in_again_is_refused(door, code, "Participant 05", first_time)
     phone.check("office-door-refused-375")
 
     # A message to the session's 20 confirmed attendees: preview and count, then send.

@@ -31,6 +31,7 @@ from eventhub.db.services.travel import mission_travel_times
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
 from eventhub.domain.languages import LANGUAGES, supported
 from eventhub.domain.mail import MailKind
+from eventhub.domain.reminders import Reminder
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
 from eventhub.domain.registration import (
     ALREADY_REGISTERED,
@@ -341,6 +342,13 @@ class Registrations:
             attendee.language = chosen
             attendee.updated_at = self._clock()
 
+    async def set_reminder(self, manage_token: str, reminder: Reminder) -> None:
+        """How long before each of their sessions the attendee's personal feed reminds them."""
+        async with self._database.write() as db:
+            attendee = await attendee_by_manage_token(db, manage_token)
+            attendee.reminder = Reminder(reminder).value
+            attendee.updated_at = self._clock()
+
     async def rotate_feed_token(self, manage_token: str) -> str:
         """A new personal feed token; the old feed URL stops working at once."""
         async with self._database.write() as db:
@@ -494,6 +502,7 @@ async def _insert_person(
         "feed_generation": 0,
         "language": supported(language),
         "delegation_head_id": head_id,
+        "reminder": Reminder.NONE.value,
         "created_at": now,
         "updated_at": now,
     })).scalar_one_or_none()

@@ -252,7 +252,7 @@ def test_feed_bytes_etag_stamps_and_sequence_move_together(database_url: str) ->
         run_state_machine_as_test(
             lambda: FeedMachine(loop, database_url),
             settings=settings(
-                max_examples=6, stateful_step_count=15, deadline=None, database=None,
+                max_examples=8, stateful_step_count=16, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow],
             ),
         )

@@ -1,20 +1,27 @@
-"""Calendar feeds: which sessions each feed shows, the cache of their rendered bytes, and
-the validators that let a feed answer 304 without rendering. How a session reads in a
-calendar is `eventhub.calendar.events`.
+"""Calendar feeds: which sessions each feed shows, the stamps of their events, and the cache
+of their rendered bytes. How a session reads in a calendar is `eventhub.calendar.events`;
+when an event's SEQUENCE and DTSTAMP move is `eventhub.domain.stamps`.
+
+Each event of a feed is rendered, its content digested (all but its stamps) and stamped
+by the one rule against the stamp stored for it (`FeedStamp`, per event and language);
+the feed itself is stamped by the digest of its bytes, which is also its ETag. Stamps
+move only when a digest does, and are stored compare-and-set, so every process renders
+the same bytes; a draft stays (cancelled) only where a stamp says a feed showed it.
 
 Rendered bytes are cached per process under a key that contains the mission's version
 (bumped by every programme change in the same transaction as the change), so every
 server process checks one row and serves its own cached bytes: correct with several
-processes, and nothing to invalidate by hand.
+processes, and nothing to invalidate by hand. A version that changed nothing a feed
+shows renders the same bytes, hence the same ETag and Last-Modified.
 
 A warm mission feed skips even that row for a moment: the version read last is trusted
 for VERSION_TRUST_SECONDS, unless this process committed anything since (then it is read
-again at once). When the trust runs out, one request reads the version again while the
-others go on with the feed as last read, for at most REVALIDATION_GRACE_SECONDS more:
-without that, every request in flight at that moment would query at once, each 0.25 s,
-stalling the process under load. So a change shows in this process's feeds at once, and
-in another process's within the sum of the two bounds; calendar clients poll every few
-minutes at best.
+again at once; its own stamps excepted). When the trust runs out, one request reads the
+version again while the others go on with the feed as last read, for at most
+REVALIDATION_GRACE_SECONDS more: without that, every request in flight at that moment
+would query at once, each 0.25 s, stalling the process under load. So a change shows in
+this process's feeds at once, and in another process's within the sum of the two bounds;
+calendar clients poll every few minutes at best.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from eventhub.calendar.model import CalendarEvent, CalendarMeta, EventStatus
 from eventhub.calendar.tzif import load_zone
 from eventhub.calendar.text import Text, TextList, clean
 from eventhub.calendar.vtimezone import build_vtimezone, current_rules_year
+from eventhub.domain.time import instant_of
 
 PRODID = "-//eventhub//eventhub//EN"
 CANCELLED_PREFIX = "Cancelled: "
@@ -130,14 +131,17 @@ _UNSTAMPED = datetime(2000, 1, 1, tzinfo=UTC)
 
 def content_digest(event: CalendarEvent, cache: EventCache | None = None) -> str:
     """The digest of everything a calendar shows of `event` but its SEQUENCE, DTSTAMP and
-    LAST-MODIFIED: the bytes it renders to with those three fixed."""
+    LAST-MODIFIED: the bytes it renders to with those three fixed, and the instants its wall
+    times mean under the zone rules of the moment (new tzdata moves an event without
+    changing its lines: the VTIMEZONE says it)."""
     unstamped = dataclasses.replace(event, sequence=0, last_modified=_UNSTAMPED)
     data = cache.get(unstamped) if cache is not None else None
     if data is None:
         data = render_event(unstamped)
         if cache is not None:
             cache.put(unstamped, data)
-    return hashlib.sha256(data).hexdigest()
+    instants = f"{instant_of(event.starts_local, event.timezone)}/{instant_of(event.ends_local, event.timezone)}"
+    return hashlib.sha256(data + instants.encode("ascii")).hexdigest()
 
 
 def _local_time(wall: datetime, zone: str) -> vDDDTypes:

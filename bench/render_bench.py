@@ -173,8 +173,7 @@ async def feed_figures(database_url: str, runs: int) -> dict[str, Any]:
         clock = lambda: datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
         async def one(feeds: Feeds) -> bytes:
-            prepared = await feeds.mission_feed(info.slug, SessionFilter())
-            return (await prepared.render()).body
+            return (await feeds.mission_feed(info.slug, SessionFilter())).rendered.body
 
         colds, rebuilds = [], []
         for run in range(runs):

@@ -36,6 +36,7 @@ from eventhub.db.services.registrations import (
     SessionResult,
     SignupOutcome,
 )
+from eventhub.domain.reminders import Reminder
 from eventhub.domain.tokens import feed_token_for
 from eventhub.db.services.bulk import ChangeSummary
 from eventhub.db.services.sessions import SessionView
@@ -230,6 +231,7 @@ class Presenter:
             email=view.attendee.email,
             organisation=view.attendee.organisation,
             language=view.attendee.language,
+            reminder=Reminder(view.attendee.reminder),
             mission_slug=view.mission.slug,
             registrations=self.me_registrations(view, lang),
             feed_url=feed,

@@ -20,6 +20,7 @@ from eventhub.domain.programme import (
     SpeakerRole,
 )
 from eventhub.domain.registration import MAX_DELEGATION_MEMBERS
+from eventhub.domain.reminders import Reminder
 
 
 # --- input rules (SPEC "Input rules") -------------------------------------------------------------
@@ -576,6 +577,9 @@ class RegistrationCreate(Input, kw_only=True):
     ]
     language: InterfaceLanguage | None = None
     """The language for a new attendee's mail and personal feed (default: the mission's)."""
+    reminder: Reminder | None = None
+    """A new attendee's reminder before each of their sessions, in their personal feed
+    (`15m`, `1h`, `1d`; default `none`)."""
 
 
 class MemberCreate(Input, kw_only=True):
@@ -659,11 +663,22 @@ class MeOut(msgspec.Struct, kw_only=True):
     organisation: str
     language: str
     """The language of the attendee's mail and personal feed."""
+    reminder: Reminder
+    """How long before each session their personal feed reminds them (`none`: never)."""
     mission_slug: str
     registrations: list[MeRegistration]
     feed_url: str
     webcal_url: str
     subscribe: SubscribeLinksOut
+
+
+class MePreferences(Input, kw_only=True):
+    """The attendee's preferences; a field left out stays as it is."""
+
+    language: InterfaceLanguage | None = None
+    """The language of their mail and personal feed."""
+    reminder: Reminder | None = None
+    """How long before each session their personal feed reminds them (`none`: never)."""
 
 
 class FeedTokenOut(msgspec.Struct, kw_only=True):

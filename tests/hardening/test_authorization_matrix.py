@@ -487,6 +487,7 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/api/missions/{slug}/messages"): lambda w, _: {"subject": f"Note {w.unique()}", "body": "Bring your badge."},
     ("POST", "/api/missions/{slug}/outbox/{message_id}/retry"): None,
     ("POST", "/api/me/feed-token"): None,
+    ("PATCH", "/api/me"): lambda _w, _: {"reminder": "1h"},
     ("POST", "/api/me/manage-token"): None,
     ("PUT", "/api/me/meeting-profile"): lambda _w, _p: {"organisation": "Technopark", "country": "KG"},
     ("POST", "/api/me/meeting-requests"): lambda _w, p: {"to_profile_id": p["to_profile_id"], "message": "Hello"},
@@ -523,6 +524,7 @@ BODIES: dict[tuple[str, str], Body | None] = {
     ("POST", "/manage/{token}/registrations/{session_id}/cancel"): None,
     ("POST", "/manage/{token}/feed-token"): None,
     ("POST", "/manage/{token}/language"): lambda _w, _: {"language": "lv"},
+    ("POST", "/manage/{token}/reminder"): lambda _w, _: {"reminder": "15m"},
     ("POST", "/manage/{token}/sessions/{session_id}/register"): None,
     ("POST", "/manage/{token}/sessions"): lambda w, _: {"session_ids": str(w.ids["s2"])},
     ("POST", "/missions/{slug}/programme"): lambda w, p: {**signup_form(w, p), "session_ids": str(w.ids["s2"])},
@@ -756,6 +758,7 @@ RULES: dict[tuple[str, str], Rule] = {
         attendee_only(200, other_attendee=404), my_new_registration  # another attendee's registration: 404
     ),
     ("POST", "/api/me/feed-token"): Rule(attendee_only(200, other_attendee=200)),
+    ("PATCH", "/api/me"): Rule(attendee_only(200, other_attendee=200)),
     ("POST", "/api/me/manage-token"): Rule(attendee_only(200, other_attendee=200)),
     # bilateral meetings: participants with a profile (their manage token) and organisers
     ("GET", "/api/me/meeting-profile"): Rule(attendee_only(200, other_attendee=200), with_meeting_profiles),
@@ -811,6 +814,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/manage/{token}"): token_in_path(200),
     ("POST", "/manage/{token}/feed-token"): token_in_path(303),
     ("POST", "/manage/{token}/language"): token_in_path(303),  # the attendee's mail and feed language
+    ("POST", "/manage/{token}/reminder"): token_in_path(303),  # the personal feed's alarms
     ("POST", "/manage/{token}/sessions/{session_id}/register"): Rule(
         everyone(303), another_session, wrong=(("a random token", lambda _w: {"token": random_token()}, 404),)
     ),

@@ -1,7 +1,8 @@
 """The .ics feeds: mission, single session, and the attendee's personal feed.
 
-Conditional requests are answered from the validators alone (one cheap query), so a
-304 never renders; If-None-Match wins over If-Modified-Since, as RFC 9110 says.
+The ETag is the digest of the bytes, so a feed is rendered (or found in the cache of
+rendered feeds, keyed on the mission's version: one cheap query) before a conditional
+request is answered; If-None-Match wins over If-Modified-Since, as RFC 9110 says.
 
 A plain GET or HEAD of a warm mission feed (no query string: what calendar clients send)
 is answered by a route middleware from memory, before Litestar parses parameters or
@@ -23,7 +24,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from eventhub.api.deps import Lang, PathId, QueryId, problems
-from eventhub.db.services.feeds import PreparedFeed, WarmFeed
+from eventhub.db.services.feeds import ServedFeed
 from eventhub.db.services.sessions import SessionFilter
 from eventhub.domain.programme import SessionKind
 from eventhub.services import Services
@@ -55,7 +56,7 @@ def serve_warm_mission_feed(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-async def _answer_warm(scope: Scope, send: Send, warm: WarmFeed) -> bool:
+async def _answer_warm(scope: Scope, send: Send, warm: ServedFeed) -> bool:
     if_none_match = if_modified_since = None
     for name, value in scope["headers"]:
         if name == b"if-none-match" and if_none_match is None:
@@ -68,8 +69,6 @@ async def _answer_warm(scope: Scope, send: Send, warm: WarmFeed) -> bool:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         return True
     rendered = warm.rendered
-    if rendered is None or rendered.etag != warm.etag:
-        return False  # not rendered at this version here yet: the handler renders it
     length = str(len(rendered.body)).encode("latin-1")
     headers = [*validators, (b"content-disposition", _inline(warm.filename))]
     if scope["method"] == "HEAD":
@@ -148,7 +147,7 @@ async def personal_feed(
     return await respond(request, await services.feeds.personal_feed(feed_token, lang), download)
 
 
-async def respond(request: Request[Any, Any, Any], feed: PreparedFeed, download: bool) -> Response[bytes]:
+async def respond(request: Request[Any, Any, Any], feed: ServedFeed, download: bool) -> Response[bytes]:
     headers = {
         "ETag": feed.etag,
         "Last-Modified": http_date(feed.last_modified),
@@ -159,9 +158,7 @@ async def respond(request: Request[Any, Any, Any], feed: PreparedFeed, download:
         headers["X-Robots-Tag"] = "noindex"
     if not_modified(request, feed.etag, feed.last_modified):
         return Response(b"", status_code=304, headers=headers)
-    rendered = await feed.render()
-    headers["ETag"] = rendered.etag
-    headers["Last-Modified"] = http_date(rendered.last_modified)
+    rendered = feed.rendered
     disposition = "attachment" if download else "inline"
     headers["Content-Disposition"] = f'{disposition}; filename="{feed.filename}"'
     body = b"" if request.method == HttpMethod.HEAD else rendered.body

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.openapi.datastructures import ResponseSpec
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -19,6 +19,7 @@ from eventhub.schemas import (
     GroupRegistrationCreate,
     ManageTokenOut,
     MeOut,
+    MePreferences,
     Problem,
     RegistrationAccepted,
     RegistrationAnswer,
@@ -82,7 +83,7 @@ class RegistrationController(Controller):
         # One dependency only: Litestar resolves two or more in a task group, a cost that
         # shows on this path in a registration rush (bench/README.md).
         present = provide_presenter(request)
-        signup = SignupRequest(data.name, data.email, data.organisation, data.session_ids, data.language)
+        signup = SignupRequest(data.name, data.email, data.organisation, data.session_ids, data.language, data.reminder)
         outcome = await services.registrations.register(slug, signup, bearer_token(request))
         if outcome.outcome == Outcome.EXISTING_ADDRESS:
             return Response(present.accepted(), status_code=202)
@@ -146,7 +147,7 @@ class GroupRegistrationController(Controller):
         refused (`attendee_exists`) and mailed their link. 409 when nobody got anything."""
         await enforce_registration_rate_limit(request)
         present = provide_presenter(request)
-        head = SignupRequest(data.name, data.email, data.organisation, data.session_ids, data.language)
+        head = SignupRequest(data.name, data.email, data.organisation, data.session_ids, data.language, data.reminder)
         group = GroupRequest(head, [MemberRequest(m.name, m.email) for m in data.members])
         outcome = await services.registrations.register_group(slug, group, bearer_token(request))
         if outcome.head.outcome == Outcome.EXISTING_ADDRESS:
@@ -166,6 +167,18 @@ class MeController(Controller):
         """The attendee of the manage token (bearer) and their registrations."""
         token = manage_token(request)
         return present.me(await services.registrations.me(token), token)
+
+    @patch("/", operation_id="setMyPreferences", responses=problems(401, 404, 422))
+    async def set_preferences(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[MePreferences],
+        services: NamedDependency[Services],
+        present: NamedDependency[Presenter],
+    ) -> MeOut:
+        """My preferences: the language of my mail and personal feed, and my reminder."""
+        token = manage_token(request)
+        return present.me(await services.registrations.set_preferences(token, data.language, data.reminder), token)
 
     @delete("/registrations/{session_id:int}", status_code=200, operation_id="cancelMyRegistration",
             responses=problems(401, 404, 422))

@@ -5,7 +5,7 @@ no I/O beyond reading tz data, no clock. Every time comes in as data.
 """
 
 from eventhub.calendar.model import CalendarEvent, CalendarMeta, EventStatus
-from eventhub.calendar.render import PRODID, EventCache, clear_zone_caches, render_calendar, render_event
+from eventhub.calendar.render import PRODID, EventCache, clear_zone_caches, content_digest, render_calendar, render_event
 from eventhub.calendar.vtimezone import build_vtimezone
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "EventStatus",
     "build_vtimezone",
     "clear_zone_caches",
+    "content_digest",
     "render_calendar",
     "render_event",
 ]

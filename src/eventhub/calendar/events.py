@@ -7,9 +7,10 @@ so does `SessionRecord`, which the feed builds from one plain query row).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from eventhub.calendar.model import CalendarEvent, EventStatus
@@ -118,7 +119,8 @@ def calendar_event(
     language = t.language if translator is not None else None
     venue = session.venue
     session_url = urls.session(slug, session.id, link_language)
-    cancelled = session.status == SessionStatus.CANCELLED
+    # Back to draft after a feed showed it: it left the programme, as a cancelled one did.
+    cancelled = session.status != SessionStatus.PUBLISHED
     return CalendarEvent(
         uid=f"{session.uid}@{host}",
         sequence=session.sequence if sequence is None else sequence,
@@ -148,9 +150,11 @@ def personal_event(
     slug: str,
     translator: Translator | None = None,
     link_language: str | None = None,
+    reminder: timedelta | None = None,
 ) -> CalendarEvent:
     """A session in its attendee's own feed: confirmed, tentative while waitlisted (the
-    place in the title), cancelled when either the session or the registration is."""
+    place in the title), cancelled when either the session or the registration is; with
+    the attendee's `reminder` as an alarm that long before the start."""
     t = translator or _ORIGINAL
     title = localized(session.title, session.translations, "title", t.language if translator else None).text
     notice = None
@@ -167,7 +171,7 @@ def personal_event(
         )
     else:
         status, summary = EventStatus.CONFIRMED, None
-    return calendar_event(
+    event = calendar_event(
         session,
         urls=urls,
         host=host,
@@ -180,6 +184,9 @@ def personal_event(
         translator=translator,
         link_language=link_language,
     )
+    if reminder is None:
+        return event
+    return dataclasses.replace(event, alarm_before=reminder, alarm_text=t.gettext("Reminder: %(title)s", title=title))
 
 
 def registration_revision(registration: RegistrationFacts) -> int:

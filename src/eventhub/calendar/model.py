@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -40,6 +40,10 @@ class CalendarEvent:
     categories: tuple[str, ...]
     status: EventStatus
     url: str | None
+    alarm_before: timedelta | None = None
+    """A VALARM this long before the start (personal feeds only); None: no alarm."""
+    alarm_text: str = ""
+    """The alarm's DESCRIPTION (what the reminder says)."""
 
     def __post_init__(self) -> None:
         if not self.uid.strip():
@@ -52,6 +56,8 @@ class CalendarEvent:
             raise ValueError("starts_local and ends_local are wall-clock times without tzinfo")
         if self.ends_local <= self.starts_local:
             raise ValueError("ends_local must be after starts_local")
+        if self.alarm_before is not None and (self.alarm_before <= timedelta(0) or not self.alarm_text.strip()):
+            raise ValueError("an alarm comes before the start and says something")
         if self.geo is not None:
             latitude, longitude = self.geo
             # NaN would also make the event unequal to itself, defeating the cache.

@@ -6,7 +6,9 @@ bytes, which is what lets feeds answer with a strong ETag and 304s.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -17,12 +19,13 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vText
 from icalendar.parser import Contentline
 from icalendar.parser_tools import to_unicode
-from icalendar.prop import vDDDTypes, vGeo, vInt, vUri
+from icalendar.prop import vDDDTypes, vDuration, vGeo, vInt, vUri
 
 from eventhub.calendar.model import CalendarEvent, CalendarMeta, EventStatus
 from eventhub.calendar.tzif import load_zone
 from eventhub.calendar.text import Text, TextList, clean
 from eventhub.calendar.vtimezone import build_vtimezone, current_rules_year
+from eventhub.domain.time import instant_of
 
 PRODID = "-//eventhub//eventhub//EN"
 CANCELLED_PREFIX = "Cancelled: "
@@ -111,8 +114,34 @@ def render_event(event: CalendarEvent) -> bytes:
         lines.append(_line("URL", vUri(_uri(event.url))))
     # A cancelled session should no longer block the subscriber's time.
     lines.append(_line("TRANSP", vText("TRANSPARENT" if cancelled else "OPAQUE")))
+    if event.alarm_before is not None and not cancelled:  # nobody wants a reminder of what will not happen
+        lines += [
+            b"BEGIN:VALARM",
+            _line("ACTION", vText("DISPLAY")),
+            _line("TRIGGER", vDuration(-event.alarm_before)),
+            _line("DESCRIPTION", Text(event.alarm_text)),
+            b"END:VALARM",
+        ]
     lines.append(b"END:VEVENT\r\n")
     return b"\r\n".join(lines)
+
+
+_UNSTAMPED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def content_digest(event: CalendarEvent, cache: EventCache | None = None) -> str:
+    """The digest of everything a calendar shows of `event` but its SEQUENCE, DTSTAMP and
+    LAST-MODIFIED: the bytes it renders to with those three fixed, and the instants its wall
+    times mean under the zone rules of the moment (new tzdata moves an event without
+    changing its lines: the VTIMEZONE says it)."""
+    unstamped = dataclasses.replace(event, sequence=0, last_modified=_UNSTAMPED)
+    data = cache.get(unstamped) if cache is not None else None
+    if data is None:
+        data = render_event(unstamped)
+        if cache is not None:
+            cache.put(unstamped, data)
+    instants = f"{instant_of(event.starts_local, event.timezone)}/{instant_of(event.ends_local, event.timezone)}"
+    return hashlib.sha256(data + instants.encode("ascii")).hexdigest()
 
 
 def _local_time(wall: datetime, zone: str) -> vDDDTypes:
@@ -217,4 +246,4 @@ def clear_zone_caches() -> None:
     load_zone.cache_clear()
 
 
-__all__ = ["CANCELLED_PREFIX", "PRODID", "EventCache", "clear_zone_caches", "render_calendar", "render_event"]
+__all__ = ["CANCELLED_PREFIX", "PRODID", "EventCache", "content_digest", "clear_zone_caches", "render_calendar", "render_event"]

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.domain.mail import MailKind, MailStatus
 from eventhub.domain.permissions import Role
+from eventhub.domain.reminders import Reminder
 from eventhub.domain.programme import (
     MissionStatus,
     RegistrationMode,
@@ -315,6 +316,8 @@ class Attendee(Timestamps, BigIntBase):
     delegation_head_id: Mapped[int | None] = mapped_column(
         ForeignKey("attendee.id", ondelete="SET NULL"), index=True, default=None
     )
+    # How long before each of their sessions their personal feed reminds them (a VALARM).
+    reminder: Mapped[str] = mapped_column(String(8), default=Reminder.NONE.value, server_default=text("'none'"))
 
 
 _LIVE = text("status <> 'cancelled'")
@@ -376,6 +379,19 @@ class OutboxMessage(Timestamps, BigIntBase):
         ForeignKey("meeting_request.id", ondelete="CASCADE")
     )
     facts: Mapped[dict[str, Any] | None] = mapped_column(Json)
+
+
+class FeedStamp(BigIntBase):
+    """A feed entry's or a whole feed's content digest with its SEQUENCE and time
+    (eventhub.domain.stamps); `key` names the entry and its language, e.g. "s12/ru/ru"."""
+
+    __tablename__ = "feed_stamp"
+
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer)
+    stamped_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class CheckIn(BigIntBase):

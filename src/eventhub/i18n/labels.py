@@ -7,6 +7,7 @@ from __future__ import annotations
 from eventhub.domain.mail import MailKind, MailStatus
 from eventhub.domain.permissions import Role
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionKind, SessionStatus, SpeakerRole
+from eventhub.domain.reminders import Reminder
 from eventhub.i18n import N_, Translator, current
 
 KIND_LABELS: dict[SessionKind, str] = {
@@ -24,6 +25,18 @@ ROLE_LABELS: dict[SpeakerRole, str] = {
     SpeakerRole.HOST: N_("host"),
     SpeakerRole.MODERATOR: N_("moderator"),
 }
+
+
+REMINDER_LABELS: dict[Reminder, str] = {
+    Reminder.NONE: N_("No reminder"),
+    Reminder.MINUTES_15: N_("15 minutes before"),
+    Reminder.HOUR_1: N_("1 hour before"),
+    Reminder.DAY_1: N_("1 day before"),
+}
+
+
+def reminder_label(reminder: Reminder | str, translator: Translator | None = None) -> str:
+    return (translator or current()).gettext(REMINDER_LABELS[Reminder(reminder)])
 
 
 def kind_label(kind: SessionKind, translator: Translator | None = None) -> str:

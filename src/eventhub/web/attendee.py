@@ -22,6 +22,8 @@ from eventhub.domain.programme import RegistrationStatus, SessionStatus
 from eventhub.domain.time import zone
 from eventhub import i18n
 from eventhub.domain.languages import ENDONYMS, LANGUAGES
+from eventhub.domain.reminders import Reminder
+from eventhub.i18n.labels import reminder_label
 from eventhub.domain.translations import localized
 from eventhub.i18n import _
 from eventhub.urls import PATHS
@@ -105,6 +107,7 @@ class AttendeePage:
     can_add: list[SessionCard]  # sessions open for registration that the attendee is not in
     picked: list[SessionCard]  # of those, the ones this browser chose on the agenda before it was recognised
     languages: list[tuple[str, str, bool]]  # (code, name in itself, theirs) for their mail and feed
+    reminders: list[tuple[str, str, bool]]  # (value, label, theirs) for their personal feed's alarms
 
 
 def my_registration(item: MeRegistration, mission: Mission) -> MyRegistration:
@@ -164,4 +167,5 @@ def attendee_page(
         can_add=can_add,
         picked=[c for c in can_add if c.id in set(picked)],
         languages=[(code, ENDONYMS[code], code == me.language) for code in LANGUAGES],
+        reminders=[(r.value, reminder_label(r), r == me.reminder) for r in Reminder],
     )

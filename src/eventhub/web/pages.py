@@ -18,7 +18,9 @@ from eventhub.present import Presenter
 from eventhub.ratelimit import enforce_registration_rate_limit
 from eventhub.db.services.registrations import AllSessionsRefused, Outcome, SignupOutcome, SignupRequest
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionKind
+from eventhub.domain.errors import InvalidInput
 from eventhub.domain.registration import SignupStatus
+from eventhub.domain.reminders import Reminder
 from eventhub.services import Services
 from eventhub.urls import PATHS
 from eventhub.web import answer as answers
@@ -38,6 +40,14 @@ class LanguageForm:
 
 
 LanguageBody = PostedForm[LanguageForm]
+
+
+@dataclass
+class ReminderForm:
+    reminder: str = ""
+
+
+ReminderBody = PostedForm[ReminderForm]
 
 
 class ProgrammePages(Controller):
@@ -214,6 +224,7 @@ async def manage_page(
     cancelled: int | None = None,
     rotated: bool = False,
     language_saved: bool = False,
+    reminder_saved: bool = False,
     member_removed: bool = False,
     member_swapped: bool = False,
     member_forms: dict[str, FormState] | None = None,
@@ -239,6 +250,7 @@ async def manage_page(
             "cancelled_title": cancelled_title,
             "rotated": rotated,
             "language_saved": language_saved,
+            "reminder_saved": reminder_saved,
             "members": members,
             "member_removed": member_removed,
             "member_swapped": member_swapped,
@@ -267,12 +279,13 @@ class ManagePages(Controller):
         cancelled: FromQuery[int | None] = None,
         rotated: FromQuery[bool] = False,
         language_saved: FromQuery[bool] = False,
+        reminder_saved: FromQuery[bool] = False,
         member_removed: FromQuery[bool] = False,
         member_swapped: FromQuery[bool] = False,
     ) -> Template:
         return await manage_page(
             request, token, services, present, cancelled=cancelled, rotated=rotated, language_saved=language_saved,
-            member_removed=member_removed, member_swapped=member_swapped,
+            reminder_saved=reminder_saved, member_removed=member_removed, member_swapped=member_swapped,
         )
 
     @post("/registrations/{session_id:int}/cancel", name="cancel")
@@ -322,6 +335,18 @@ class ManagePages(Controller):
         """The language of this attendee's mail and personal feed (the page's own is the switcher's)."""
         await services.registrations.set_language(token, data.language)
         return Redirect(f"{PATHS.manage(token)}?language_saved=true", status_code=303)
+
+    @post("/reminder", name="attendee_reminder")
+    async def set_reminder(
+        self, token: FromPath[str], data: ReminderBody, services: NamedDependency[Services]
+    ) -> Redirect:
+        """How long before each session this attendee's personal feed reminds them."""
+        try:
+            reminder = Reminder(data.reminder)
+        except ValueError:
+            raise InvalidInput(_("Choose one of the reminders offered."), code="reminder_not_supported", field="reminder") from None
+        await services.registrations.set_reminder(token, reminder)
+        return Redirect(f"{PATHS.manage(token)}?reminder_saved=true", status_code=303)
 
     @post("/feed-token", name="rotate_feed")
     async def rotate_feed(self, token: FromPath[str], services: NamedDependency[Services]) -> Redirect:

@@ -193,3 +193,29 @@ def test_folds_fall_between_characters_wherever_the_names_land(event_factory, pa
         assert len(line) <= 75
         line.decode("utf-8")
     assert str(Event.from_ical(data)["SUMMARY"]) == summary
+
+
+@pytest.mark.parametrize(("before", "trigger"), [(timedelta(minutes=15), b"-PT15M"), (timedelta(hours=1), b"-PT1H"),
+                                                (timedelta(days=1), b"-P1D")])
+def test_a_reminder_is_a_display_alarm_inside_the_event(event_factory, before, trigger) -> None:
+    event = event_factory(alarm_before=before, alarm_text="Reminder: Site visit")
+    lines = _lines(render_event(event))
+    start = lines.index(b"BEGIN:VALARM")
+    assert lines[start:start + 5] == [
+        b"BEGIN:VALARM", b"ACTION:DISPLAY", b"TRIGGER:" + trigger, b"DESCRIPTION:Reminder: Site visit", b"END:VALARM"
+    ]
+    assert lines[start + 5] == b"END:VEVENT"
+    [alarm] = Event.from_ical(render_event(event)).walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -before
+
+
+def test_a_cancelled_event_reminds_nobody(event_factory) -> None:
+    event = event_factory(status=EventStatus.CANCELLED, alarm_before=timedelta(hours=1), alarm_text="Reminder")
+    assert b"VALARM" not in render_event(event)
+
+
+def test_an_alarm_comes_before_the_start_and_says_something(event_factory) -> None:
+    with pytest.raises(ValueError):
+        event_factory(alarm_before=timedelta(0), alarm_text="Reminder")
+    with pytest.raises(ValueError):
+        event_factory(alarm_before=timedelta(hours=1), alarm_text=" ")

@@ -31,6 +31,7 @@ from eventhub.db.services.travel import mission_travel_times
 from eventhub.domain.errors import InvalidInput, NotFound, StateConflict
 from eventhub.domain.languages import LANGUAGES, supported
 from eventhub.domain.mail import MailKind
+from eventhub.domain.reminders import Reminder
 from eventhub.domain.programme import MissionStatus, RegistrationStatus, SessionStatus
 from eventhub.domain.registration import (
     ALREADY_REGISTERED,
@@ -59,6 +60,7 @@ class SignupRequest:
     organisation: str | None
     session_ids: Sequence[int]
     language: str | None = None  # a new attendee's mail and feed language; None: the mission's default
+    reminder: Reminder | None = None  # a new attendee's reminder before each session; None: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,15 +333,27 @@ class Registrations:
 
     async def set_language(self, manage_token: str, language: str) -> None:
         """The language of the attendee's mail and personal feed from now on."""
-        chosen = supported(language)
-        if chosen is None:
+        await self.set_preferences(manage_token, language, None)
+
+    async def set_reminder(self, manage_token: str, reminder: Reminder) -> None:
+        """How long before each of their sessions the attendee's personal feed reminds them."""
+        await self.set_preferences(manage_token, None, reminder)
+
+    async def set_preferences(self, manage_token: str, language: str | None, reminder: Reminder | None) -> AttendeeView:
+        """The attendee's language and reminder (None: as they are), in one transaction."""
+        chosen = None if language is None else supported(language)
+        if language is not None and chosen is None:
             raise InvalidInput(
                 f"The language must be one of {', '.join(LANGUAGES)}.", code="language_not_supported", field="language"
             )
         async with self._database.write() as db:
             attendee = await attendee_by_manage_token(db, manage_token)
-            attendee.language = chosen
+            if chosen is not None:
+                attendee.language = chosen
+            if reminder is not None:
+                attendee.reminder = Reminder(reminder).value
             attendee.updated_at = self._clock()
+            return await attendee_view(db, attendee, self._secret_key)
 
     async def rotate_feed_token(self, manage_token: str) -> str:
         """A new personal feed token; the old feed URL stops working at once."""
@@ -472,12 +486,13 @@ async def _insert_attendee(
             field="email",
         )
     return await _insert_person(db, slug, request.name, request.email, request.organisation, request.language,
-                                salt, tokens, now)
+                                salt, tokens, now, reminder=request.reminder)
 
 
 async def _insert_person(
     db: AsyncSession, slug: str, name: str, email: str | None, organisation: str | None, language: str | None,
     salt: str, tokens: tuple[str, str], now: datetime, head_id: int | None = None,
+    reminder: Reminder | None = None,
 ) -> int | None:
     """One new attendee row; without an address (a delegation member) it has no address key."""
     statement = _INSERT_ATTENDEE[db.get_bind().dialect.name]
@@ -494,6 +509,7 @@ async def _insert_person(
         "feed_generation": 0,
         "language": supported(language),
         "delegation_head_id": head_id,
+        "reminder": Reminder(reminder or Reminder.NONE).value,
         "created_at": now,
         "updated_at": now,
     })).scalar_one_or_none()

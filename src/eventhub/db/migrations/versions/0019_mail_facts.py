@@ -5,8 +5,8 @@ A seat or session mail is composed when it is sent, from facts written with the 
 mail sent late still reads true. Rows written before keep NULL and are composed from the
 state at send time, as they were.
 
-Revision ID: 0017_mail_facts
-Revises: 0016_meetings
+Revision ID: 0019_mail_facts
+Revises: 0018_feed_stamps
 Create Date: 2026-12-02 03:50:00
 """
 
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = '0017_mail_facts'
-down_revision = '0016_meetings'
+revision = '0019_mail_facts'
+down_revision = '0018_feed_stamps'
 branch_labels = None
 depends_on = None
 

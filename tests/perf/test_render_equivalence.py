@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from icalendar import Event
 
 from eventhub.calendar import CalendarEvent, EventStatus, render_event
-from eventhub.calendar.render import _summary, _uri
+from eventhub.calendar.render import _uri
 from eventhub.calendar.text import Text, TextList, clean
 from tests.conftest import FIXTURES
 
@@ -30,7 +30,7 @@ def through_icalendar_event(event: CalendarEvent) -> bytes:
     vevent.add("SEQUENCE", event.sequence)
     vevent.add("DTSTART", event.starts_local.replace(microsecond=0), parameters={"TZID": event.timezone})
     vevent.add("DTEND", event.ends_local.replace(microsecond=0), parameters={"TZID": event.timezone})
-    vevent.add("SUMMARY", Text(_summary(event.summary, cancelled)))
+    vevent.add("SUMMARY", Text(event.summary))
     if clean(event.description).strip():
         vevent.add("DESCRIPTION", Text(event.description))
     if event.location and clean(event.location).strip():

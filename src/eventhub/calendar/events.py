@@ -121,6 +121,11 @@ def calendar_event(
     session_url = urls.session(slug, session.id, link_language)
     # Back to draft after a feed showed it: it left the programme, as a cancelled one did.
     cancelled = session.status != SessionStatus.PUBLISHED
+    status = status or (EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED)
+    if summary is None:
+        summary = localized(session.title, session.translations, "title", language).text
+        if status == EventStatus.CANCELLED:
+            summary = cancelled_summary(summary, t)
     return CalendarEvent(
         uid=f"{session.uid}@{host}",
         sequence=session.sequence if sequence is None else sequence,
@@ -128,14 +133,14 @@ def calendar_event(
         starts_local=session.starts_local,
         ends_local=session.ends_local,
         timezone=session.timezone,
-        summary=summary or localized(session.title, session.translations, "title", language).text,
+        summary=summary,
         description=_description(session, session_url, t, language, notice),
         location=venue_line(venue, language) if venue else session.online_url,
         geo=(venue.latitude, venue.longitude)
         if venue and venue.latitude is not None and venue.longitude is not None
         else None,
         categories=(kind_label(session.kind, t),),
-        status=status or (EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED),
+        status=status,
         url=session_url,
     )
 
@@ -187,6 +192,12 @@ def personal_event(
     if reminder is None:
         return event
     return dataclasses.replace(event, alarm_before=reminder, alarm_text=t.gettext("Reminder: %(title)s", title=title))
+
+
+def cancelled_summary(title: str, t: Translator) -> str:
+    """A cancelled event's title says so, in the reader's language: some Outlook versions
+    show cancelled items like live ones."""
+    return t.gettext("Cancelled: %(title)s", title=title)
 
 
 def registration_revision(registration: RegistrationFacts) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from eventhub.calendar.events import cancelled_summary
 from eventhub.calendar.model import CalendarEvent, EventStatus
 from eventhub.i18n import Translator
 
@@ -56,7 +57,8 @@ def meeting_event(meeting: MeetingFacts, *, host: str, translator: Translator) -
         starts_local=meeting.starts_local,
         ends_local=meeting.ends_local,
         timezone=meeting.timezone,
-        summary=t.gettext("Meeting: %(who)s", who=who),
+        summary=cancelled_summary(t.gettext("Meeting: %(who)s", who=who), t) if meeting.cancelled
+        else t.gettext("Meeting: %(who)s", who=who),
         description="\n\n".join(parts),
         location=t.gettext("%(table)s, %(venue)s", table=meeting.table, venue=meeting.venue),
         geo=meeting.geo,

@@ -28,7 +28,6 @@ from eventhub.calendar.vtimezone import build_vtimezone, current_rules_year
 from eventhub.domain.time import instant_of
 
 PRODID = "-//eventhub//eventhub//EN"
-CANCELLED_PREFIX = "Cancelled: "
 _END = b"END:VCALENDAR\r\n"
 _FOLD_AT = 75  # octets: icalendar folds a line that reaches this length
 
@@ -98,7 +97,7 @@ def render_event(event: CalendarEvent) -> bytes:
         _line("SEQUENCE", vInt(event.sequence)),
         _line("DTSTART", _local_time(event.starts_local, event.timezone)),
         _line("DTEND", _local_time(event.ends_local, event.timezone)),
-        _line("SUMMARY", Text(_summary(event.summary, cancelled))),
+        _line("SUMMARY", Text(event.summary)),
     ]
     if clean(event.description).strip():
         lines.append(_line("DESCRIPTION", Text(event.description)))
@@ -221,13 +220,6 @@ def vtimezone_bytes(zone: str, first_year: int, last_year: int) -> bytes:
     return data
 
 
-def _summary(summary: str, cancelled: bool) -> str:
-    # Some Outlook versions show cancelled items like live ones; say it in the title.
-    if cancelled and not summary.casefold().startswith(CANCELLED_PREFIX.strip().casefold()):
-        return CANCELLED_PREFIX + summary
-    return summary
-
-
 def _uri(url: str) -> str:
     if any(char.isspace() or ord(char) < 32 for char in url):
         raise ValueError(f"URL must not contain whitespace or control characters: {url!r}")
@@ -246,4 +238,4 @@ def clear_zone_caches() -> None:
     load_zone.cache_clear()
 
 
-__all__ = ["CANCELLED_PREFIX", "PRODID", "EventCache", "content_digest", "clear_zone_caches", "render_calendar", "render_event"]
+__all__ = ["PRODID", "EventCache", "content_digest", "clear_zone_caches", "render_calendar", "render_event"]

@@ -7,9 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from eventhub.calendar import EventStatus
+from icalendar import Event
+
+from eventhub.calendar import EventStatus, render_event
 from eventhub.calendar.events import SessionRecord, calendar_event, personal_event, registration_revision
 from eventhub.domain.programme import RegistrationStatus, SessionKind, SessionStatus
+from eventhub.i18n import translator
 from eventhub.urls import Urls
 
 URLS = Urls("https://events.example.org")
@@ -83,6 +86,18 @@ def test_a_personal_feed_tells_the_attendees_own_cancellation_from_the_organiser
     assert theirs.description.startswith("Cancelled: Flooded.\n\nBring your numbers.")
     withdrawn = personal(Registration(), replace(SESSION, status=SessionStatus.DRAFT))  # back to draft: gone as well
     assert (withdrawn.status, withdrawn.summary) == (EventStatus.CANCELLED, theirs.summary)
+
+
+def test_a_cancelled_events_title_says_so_once_in_the_readers_language():
+    # Public feeds: the title says it (some Outlook versions show cancelled items like live
+    # ones); personal feeds say who ended it, without a second "Cancelled" in front.
+    cancelled = replace(SESSION, status=SessionStatus.CANCELLED)
+    assert calendar_event(cancelled, urls=URLS, host="events.example.org", slug="b").summary == "Cancelled: Export clinic"
+    russian = calendar_event(cancelled, urls=URLS, host="events.example.org", slug="b", translator=translator("ru"))
+    assert russian.summary.startswith("Отмен") and "Cancelled" not in russian.summary
+    theirs = personal(Registration(), cancelled)
+    assert theirs.summary == "Cancelled by the organisers: Export clinic"
+    assert str(Event.from_ical(render_event(theirs))["SUMMARY"]) == "Cancelled by the organisers: Export clinic"
 
 
 def test_a_formatted_description_reaches_calendars_as_plain_text():

@@ -20,6 +20,7 @@ from eventhub.db.services.imports import ImportRefused, ImportReport
 from eventhub.domain.errors import InvalidInput
 from eventhub.domain.importing import COLUMNS, REQUIRED
 from eventhub.domain.permissions import Action
+from eventhub.domain.scheduling import ConflictReason
 from eventhub.i18n import N_, _, ngettext
 from eventhub.services import Services
 from eventhub.spreadsheet import MAX_BYTES
@@ -37,8 +38,6 @@ ROW_TEXTS: dict[str, str] = {
     "no_rows": N_("The sheet has a header but no sessions."),
     "required": N_("This cell cannot be empty."),
     "too_long": N_("At most %(limit)s characters."),
-    "invalid_kind": N_("“%(value)s” is not one of: %(choices)s."),
-    "invalid_registration": N_("“%(value)s” is not one of: %(choices)s."),
     "invalid_status": N_("Import sessions as draft or published; cancel them afterwards."),
     "invalid_date": N_("A date as YYYY-MM-DD, e.g. 2026-12-07."),
     "date_out_of_range": N_("A date between the years 2000 and 2100."),
@@ -51,7 +50,8 @@ _CONTROL_TEXTS = {
     "no": N_("Line breaks and control characters cannot go in this cell."),
     "yes": N_("Control characters cannot go in this cell."),
 }
-_REASONS = {"venue": N_("same venue"), "person": N_("same person"), "travel": N_("too little travel time")}
+# A word that is none of a column's choices (kind, registration, status).
+_NOT_A_CHOICE = N_("“%(value)s” is not one of: %(choices)s.")
 
 
 def row_text(row: dict[str, Any]) -> str:
@@ -60,15 +60,12 @@ def row_text(row: dict[str, Any]) -> str:
     code = str(row.get("code", ""))
     if code == "control_character":
         return _(_CONTROL_TEXTS[params.get("breaks", "no")])
-    if code == "invalid_status" and "value" in params:
-        code = "invalid_kind"  # an unknown status word reads like an unknown kind
-    if code == "scheduling_conflict" and params.get("reason") in _REASONS:
-        params["reason"] = _(_REASONS[params["reason"]])
+    if code.startswith("invalid_") and {"value", "choices"} <= params.keys():
+        return _(_NOT_A_CHOICE, **params)
+    if code == "scheduling_conflict" and params.get("reason") in set(ConflictReason):
+        params["reason"] = _(views.REASON_LABELS[ConflictReason(params["reason"])])
     if code in ROW_TEXTS:
-        try:
-            return _(ROW_TEXTS[code], **params)
-        except (KeyError, ValueError):  # a row from before params existed
-            return str(row.get("detail", ""))
+        return _(ROW_TEXTS[code], **params)
     if code in RULE_TEXTS:
         return _(RULE_TEXTS[code])
     return str(row.get("detail", ""))

@@ -480,3 +480,47 @@ async def test_a_solve_runs_while_others_are_answered_refuses_a_second_and_a_sta
 
     again = await world.post("/schedule")  # the lease is free again, and the new request is in
     assert len(again["meetings"]) == 2
+
+
+def plain_text(message: Any) -> str:
+    return str(message.get_body(("plain",)).get_content()).replace("\r\n", "\n")
+
+
+def invitation_event(message: Any) -> Any:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    return icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")[0]
+
+
+async def test_plan_mails_sent_late_say_what_was_published_then_and_a_move_says_what_changed(
+    world: World, services: Services, settings: Settings
+) -> None:
+    await with_profiles(world)
+    await world.plan()
+    aida_arstan = await world.meet(world.aida, world.arstan)
+    await world.post("/schedule")
+    published = (await world.post("/publish"))["plan"]
+    first, table_2 = at(published, aida_arstan), published["tables"][1]["id"]
+    target = "11:30" if first[0] == "11:00" else "11:00"
+    await world.post(f"/meetings/{aida_arstan}/move", json={"starts_at": f"2026-06-01T{target}", "table_id": table_2})
+    await world.post("/publish")
+
+    # Nothing was sent in between: both mails are composed now, after the move.
+    scheduled = await composed(services, settings, MailKind.MEETING_SCHEDULED, "Arstanbeks Tazabekovs")
+    moved = await composed(services, settings, MailKind.MEETING_MOVED, "Arstanbeks Tazabekovs")
+    riga = "(Europe/Riga, UTC+03:00)"
+    then = f"Monday, 1 June 2026, {first[0]}–{first[0][:3]}30 {riga}"
+    now = f"Monday, 1 June 2026, {target}–{target[:3]}30 {riga}"
+    assert first[0].endswith(":00") and first[1] == "Table 1"
+    assert f"is in the plan:\n\n{then}\nTable 1, Congress Hall" in plain_text(scheduled)
+    assert target not in plain_text(scheduled) and "Table 2" not in plain_text(scheduled)
+    assert f"Time: was {then}, now {now}." in plain_text(moved)
+    assert "Table: was Table 1, now Table 2." in plain_text(moved)
+    assert "Place:" not in plain_text(moved)  # same venue
+    assert f"{now}\nTable 2, Congress Hall" in plain_text(moved)
+    # Each invitation is the revision its mail announced, so a calendar applies them in order.
+    old, new = invitation_event(scheduled), invitation_event(moved)
+    assert (old["DTSTART"].dt.strftime("%H:%M"), int(old["SEQUENCE"]), str(old["LOCATION"])) == (
+        first[0], 0, "Table 1, Congress Hall")
+    assert (new["DTSTART"].dt.strftime("%H:%M"), int(new["SEQUENCE"]), str(new["LOCATION"])) == (
+        target, 1, "Table 2, Congress Hall")
+    assert str(old["UID"]) == str(new["UID"])

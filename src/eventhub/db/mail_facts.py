@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from eventhub.domain.programme import CalendarFacts, RegistrationStatus
-from eventhub.domain.time import with_offset
+from eventhub.domain.time import with_offset, zone
 
 
 class PlaceNote(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -44,8 +44,20 @@ class SessionNote(msgspec.Struct, frozen=True, omit_defaults=True):
     cancel_reason: str | None = None
 
 
+class MeetingNote(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A published meeting as its mail tells it: time, table and venue as published then,
+    and the calendar revision that goes with them."""
+
+    slot: TimeAndPlace
+    table: str
+    sequence: int
+    published_at: datetime
+    cancelled: bool = False
+    geo: tuple[float, float] | None = None
+
+
 class MailFacts(msgspec.Struct, frozen=True, omit_defaults=True):
-    """The facts of one seat or session mail."""
+    """The facts of one seat, session or meeting-plan mail."""
 
     organiser_name: str = ""  # who the mail comes from, as the mission named them
     status: RegistrationStatus | None = None  # the registration's, right after the event
@@ -53,6 +65,8 @@ class MailFacts(msgspec.Struct, frozen=True, omit_defaults=True):
     registration_id: int | None = None  # for the check-in code, derived when sent
     session: SessionNote | None = None
     was: TimeAndPlace | None = None  # a changed session's time and place before the change
+    meeting: MeetingNote | None = None  # a scheduled, moved or cancelled meeting, as published
+    meeting_was: MeetingNote | None = None  # a moved meeting as its sides knew it before
 
     def localized_title(self, language: str) -> str:
         assert self.session is not None
@@ -110,6 +124,25 @@ def time_and_place_before(before: CalendarFacts, online_url: str | None) -> Time
 def session_note(session: Any, venue: Any) -> SessionNote:
     titles = {lang: fields["title"] for lang, fields in (session.translations or {}).items() if fields.get("title")}
     return SessionNote(session.title, time_and_place(session, venue), titles, session.cancel_reason or None)
+
+
+def meeting_note(meeting: Any, venue: Any, zone_name: str) -> MeetingNote | None:
+    """A meeting's published state (an ORM `Meeting`); None if it was never published."""
+    if meeting.published_starts_at is None or meeting.published_ends_at is None:
+        return None
+    tz = zone(zone_name)
+    geo = None
+    if venue is not None and venue.latitude is not None and venue.longitude is not None:
+        geo = (venue.latitude, venue.longitude)
+    return MeetingNote(
+        slot=TimeAndPlace(starts_at=meeting.published_starts_at.astimezone(tz),
+                          ends_at=meeting.published_ends_at.astimezone(tz), timezone=zone_name, venue=place_note(venue)),
+        table=meeting.published_table_name or "",
+        sequence=meeting.sequence,
+        published_at=meeting.published_at or meeting.updated_at,
+        cancelled=meeting.published_cancelled,
+        geo=geo,
+    )
 
 
 def current_facts(

@@ -23,7 +23,7 @@ from eventhub.calendar import EventStatus
 from eventhub.calendar.events import calendar_event, registration_revision, venue_line
 from eventhub.calendar.itip import ItipMethod, Party, render_itip
 from eventhub.calendar.meetings import meeting_event
-from eventhub.db.mail_facts import TimeAndPlace
+from eventhub.db.mail_facts import MeetingNote, TimeAndPlace
 from eventhub.db.services.deliveries import Delivery
 from eventhub.db.services.meetings import MeetingMail, MyMeeting, meeting_facts
 from eventhub.mail.meetings import MeetingNews, meeting_text
@@ -185,7 +185,8 @@ class Composer:
     def _meeting_content(
         self, d: Delivery, mail: MeetingMail, mission_title: str, t: Translator
     ) -> tuple[str, list[Paragraph], ItipMethod | None]:
-        facts = meeting_facts(mail.meeting, t.language) if mail.meeting is not None else None
+        note, was = d.facts.meeting, d.facts.meeting_was
+        facts = meeting_facts(mail.meeting, t.language, note) if mail.meeting is not None else None
         expires = with_offset(mail.request.expires_at.astimezone(zone(d.mission.timezone)).replace(tzinfo=None),
                               d.mission.timezone)
         news = MeetingNews(
@@ -195,12 +196,14 @@ class Composer:
             expires_at_local=f"{t.weekday_date(expires)}, {t.clock(expires)} ({d.mission.timezone})",
             meeting=facts,
             when=_when(facts.starts_local, facts.ends_local, facts.timezone, t) if facts is not None else "",
+            changes=tuple(meeting_changes(was, note, t)) if was is not None and note is not None else (),
         )
         text = meeting_text(news, t)
         return text.subject, [Paragraph(p) for p in text.paragraphs], text.method
 
     def _meeting_itip(self, d: Delivery, mine: MyMeeting, method: ItipMethod, t: Translator) -> bytes:
-        event = meeting_event(meeting_facts(mine, t.language), host=self._settings.public_host, translator=t)
+        event = meeting_event(meeting_facts(mine, t.language, d.facts.meeting), host=self._settings.public_host,
+                              translator=t)
         return render_itip(event, method, self._organizer(d), Party(d.attendee.name, d.attendee.email))
 
     def _organizer(self, d: Delivery) -> Party:
@@ -251,6 +254,14 @@ def what_changed(was: TimeAndPlace, now: TimeAndPlace, t: Translator) -> list[st
     if old_where != new_where:
         nowhere = t.gettext("no place given")
         lines.append(t.gettext("Place: was %(old)s, now %(new)s.", old=old_where or nowhere, new=new_where or nowhere))
+    return lines
+
+
+def meeting_changes(was: MeetingNote, now: MeetingNote, t: Translator) -> list[str]:
+    """What a "moved" meeting mail says changed: the time, the venue and the table, old and new."""
+    lines = what_changed(was.slot, now.slot, t)
+    if was.table != now.table:
+        lines.append(t.gettext("Table: was %(old)s, now %(new)s.", old=was.table, new=now.table))
     return lines
 
 

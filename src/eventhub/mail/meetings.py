@@ -30,6 +30,7 @@ class MeetingNews:
     expires_at_local: str  # when an unanswered request expires, as the reader reads it
     meeting: MeetingFacts | None  # the published meeting, for scheduled, moved and cancelled
     when: str = ""  # the meeting's time, as the reader reads it
+    changes: tuple[str, ...] = ()  # a moved meeting's old and new time, place or table, worded
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ def meeting_text(news: MeetingNews, t: Translator) -> MeetingText:
         ], ItipMethod.CANCEL if news.meeting is not None else None)
     if kind == MailKind.MEETING_MOVED:
         return MeetingText(t.gettext("Meeting moved: %(name)s", name=name), [
-            t.gettext("Your meeting with %(who)s has a new time or table:", who=who), *facts,
+            t.gettext("Your meeting with %(who)s has a new time or table:", who=who), *news.changes, *facts,
         ], ItipMethod.REQUEST if news.meeting is not None else None)
     return MeetingText(t.gettext("Meeting scheduled: %(name)s", name=name), [
         t.gettext("Your meeting with %(who)s is in the plan:", who=who), *facts,

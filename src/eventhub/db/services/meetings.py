@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventhub.calendar.events import venue_line
 from eventhub.calendar.meetings import MeetingFacts
 from eventhub.db.database import Database
+from eventhub.db.mail_facts import MailFacts, MeetingNote, meeting_note
 from eventhub.db.meeting_models import (
     Meeting,
     MeetingPlan,
@@ -245,11 +246,16 @@ class Meetings:
                 .with_for_update()
             ))
             meetings = await _meetings_by_request(db, [r.id for r in requests], lock=True)
+            mission = await db.get_one(Mission, attendee.mission_id)
+            venues = await _venues_of(db, mission.id) if meetings else {}
             mails: list[tuple[MailKind, int, MeetingRequestRow]] = []
+            facts: dict[int, MailFacts] = {}
             for request in requests:
                 other = request.to_profile_id if request.from_profile_id == profile.id else request.from_profile_id
                 meeting = meetings.get(request.id)
                 told_cancelled = meeting is not None and _cancel_published(meeting, now)
+                if told_cancelled:
+                    facts[request.id] = _plan_facts(mission, meeting, venues, None)
                 if meeting is not None and not meeting.is_published:
                     await db.delete(meeting)
                 elif meeting is not None:
@@ -261,7 +267,7 @@ class Meetings:
                     mails += [(MailKind.MEETING_CANCELLED, other, request), (MailKind.MEETING_CANCELLED, profile.id, request)]
                 elif live:
                     mails.append((MailKind.MEETING_REQUEST_CANCELLED, other, request))
-            await _mail(db, attendee.mission_id, mails, now)
+            await _mail(db, attendee.mission_id, mails, now, facts)
             if plan is not None:
                 _bump(plan, now)
 
@@ -616,14 +622,18 @@ class Meetings:
                 .with_for_update(of=Meeting)
             )).all()
             counts = {MailKind.MEETING_SCHEDULED: 0, MailKind.MEETING_MOVED: 0, MailKind.MEETING_CANCELLED: 0}
+            venues = await _venues_of(db, mission.id)
             mails: list[tuple[MailKind, int, MeetingRequestRow]] = []
+            facts: dict[int, MailFacts] = {}
             for meeting, request in rows:
+                was = _told(meeting, venues, mission.timezone)
                 kind = _publish_one(meeting, tables, now)
                 if kind is None:
                     continue
                 counts[kind] += 1
                 mails += [(kind, request.from_profile_id, request), (kind, request.to_profile_id, request)]
-            await _mail(db, mission.id, mails, now)
+                facts[request.id] = _plan_facts(mission, meeting, venues, was if kind == MailKind.MEETING_MOVED else None)
+            await _mail(db, mission.id, mails, now, facts)
             plan.published_at = now
             _bump(plan, now)
             await db.flush()
@@ -685,18 +695,44 @@ def _publish_one(meeting: Meeting, tables: dict[int, MeetingTable], now: datetim
     return kind
 
 
-async def _mail(db: AsyncSession, mission_id: int, mails: Iterable[tuple[MailKind, int, MeetingRequestRow]], now: datetime) -> None:
-    """One outbox row per (kind, profile, request): to the attendee behind the profile."""
+async def _mail(
+    db: AsyncSession, mission_id: int, mails: Iterable[tuple[MailKind, int, MeetingRequestRow]], now: datetime,
+    facts: dict[int, MailFacts] | None = None,
+) -> None:
+    """One outbox row per (kind, profile, request): to the attendee behind the profile;
+    `facts` by request, for mails that must say what was published then (see db.mail_facts)."""
     wanted = list(mails)
     if not wanted:
         return
+    facts = facts or {}
     attendees = dict((await db.execute(
         select(MeetingProfile.id, MeetingProfile.attendee_id).where(MeetingProfile.id.in_({p for _, p, _ in wanted}))
     )).all())
     await insert_messages(db, [
-        message_row(kind, mission_id, attendees[profile_id], None, now, meeting_request_id=request.id)
+        message_row(kind, mission_id, attendees[profile_id], None, now, meeting_request_id=request.id,
+                    facts=facts.get(request.id))
         for kind, profile_id, request in wanted
     ])
+
+
+async def _venues_of(db: AsyncSession, mission_id: int) -> dict[int, Venue]:
+    return {v.id: v for v in await db.scalars(select(Venue).where(Venue.mission_id == mission_id))}
+
+
+def _told(meeting: Meeting, venues: dict[int, Venue], zone_name: str) -> MeetingNote | None:
+    """What a meeting's two sides were last told of it, if it was in their calendars."""
+    if not meeting.is_published or meeting.published_cancelled:
+        return None
+    return meeting_note(meeting, venues.get(meeting.published_venue_id or 0), zone_name)
+
+
+def _plan_facts(mission: Mission, meeting: Meeting, venues: dict[int, Venue], was: MeetingNote | None) -> MailFacts:
+    """A plan mail's facts, right after the meeting's published state changed."""
+    return MailFacts(
+        organiser_name=mission.organiser_name or "",
+        meeting=meeting_note(meeting, venues.get(meeting.published_venue_id or 0), mission.timezone),
+        meeting_was=was,
+    )
 
 
 async def _expire_due(db: AsyncSession, mission_id: int, now: datetime) -> None:
@@ -980,20 +1016,18 @@ async def meeting_mail(db: AsyncSession, request_id: int, attendee: Attendee, no
     return MeetingMail(request, current_status(request.status, request.expires_at, now), other, mine, meeting)
 
 
-def meeting_facts(mine: MyMeeting, language: str | None) -> MeetingFacts:
-    """A published meeting for one side's calendar, in their language."""
-    m, other, venue = mine.meeting, mine.other, mine.venue
-    tz = zone(mine.timezone)
-    assert m.published_starts_at is not None and m.published_ends_at is not None
+def meeting_facts(mine: MyMeeting, language: str | None, note: MeetingNote | None = None) -> MeetingFacts:
+    """A published meeting for one side's calendar, in their language: as `note` says
+    (what a mail was written with), else as published last."""
+    m, other = mine.meeting, mine.other
+    note = note or meeting_note(m, mine.venue, mine.timezone)
+    assert note is not None
     return MeetingFacts(
-        uid=m.uid, sequence=m.sequence, last_modified=_utc(m.published_at or m.updated_at),
-        starts_local=m.published_starts_at.astimezone(tz).replace(tzinfo=None),
-        ends_local=m.published_ends_at.astimezone(tz).replace(tzinfo=None),
-        timezone=mine.timezone, cancelled=m.published_cancelled, other_name=other.name,
+        uid=m.uid, sequence=note.sequence, last_modified=_utc(note.published_at),
+        starts_local=note.slot.starts_at.replace(tzinfo=None), ends_local=note.slot.ends_at.replace(tzinfo=None),
+        timezone=note.slot.timezone, cancelled=note.cancelled, other_name=other.name,
         other_organisation=other.profile.organisation, other_country=other.profile.country,
-        other_offer=other.profile.offer, other_seek=other.profile.seek, table=m.published_table_name,
-        venue=venue_line(venue, language) if venue is not None else "",
-        geo=(venue.latitude, venue.longitude)
-        if venue is not None and venue.latitude is not None and venue.longitude is not None else None,
-        message=mine.request.message,
+        other_offer=other.profile.offer, other_seek=other.profile.seek, table=note.table,
+        venue=venue_line(note.slot.venue, language) if note.slot.venue is not None else "",
+        geo=note.geo, message=mine.request.message,
     )

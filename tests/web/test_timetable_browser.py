@@ -116,6 +116,10 @@ def test_drag_keyboard_conflict_move_anyway_and_undo(chromium: Any, server: Serv
     panel = page.locator("#tt-conflict")
     panel.wait_for(state="visible")
     assert "Same venue at the same time" in panel.inner_text()
+    # The panel pushed the grid down; the ghost still marks the refused time: the workshop's.
+    ghost = page.locator(".tt-ghost").bounding_box()
+    target = page.locator(".tt-card", has=page.get_by_role("link", name=TEST_LABS)).bounding_box()
+    assert abs(ghost["y"] - target["y"]) < 4 and abs(ghost["x"] - target["x"]) < 4, (ghost, target)
     assert panel.get_by_role("link", name=TEST_LABS).is_visible()
     assert starts(server, CLINIC) == clinic_before
     screenshot(page, "organise-timetable-conflict")

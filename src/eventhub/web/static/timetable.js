@@ -18,6 +18,7 @@
   var undo = null; // where the last moved session was before
   var drag = null; // the pointer's move in progress
   var keyed = null; // the keyboard's move in progress
+  var shown = null; // the move the ghost shows
   var ghost = document.createElement("div");
   ghost.className = "tt-ghost";
   ghost.hidden = true;
@@ -98,6 +99,7 @@
     ghost.style.height = ((move.end - move.start) / STEP) * step + "px";
     ghost.textContent = clock(move.start) + "–" + clock(move.end) + " · " + head.textContent.trim();
     ghost.hidden = false;
+    shown = move;
   }
   function say(text) {
     statusBox.textContent = text;
@@ -170,6 +172,8 @@
       conflictList.appendChild(item);
     });
     conflictBox.hidden = false;
+    // The panel pushes the grid down: the ghost follows, so it still marks the refused time.
+    if (shown && !ghost.hidden) place(shown);
     say(answer.message);
     conflictBox.focus();
   }

@@ -18,12 +18,10 @@
   var undo = null; // where the last moved session was before
   var drag = null; // the pointer's move in progress
   var keyed = null; // the keyboard's move in progress
-  var shown = null; // the move the ghost shows
   var ghost = document.createElement("div");
   ghost.className = "tt-ghost";
   ghost.hidden = true;
   ghost.setAttribute("aria-hidden", "true");
-  document.body.appendChild(ghost);
   root.classList.add("tt-js");
 
   // --- wall-clock arithmetic on "YYYY-MM-DDTHH:MM" (UTC dates: no daylight saving here) ---
@@ -93,13 +91,16 @@
     var top = bodyOf(move.table).getBoundingClientRect().top;
     var step = rowHeight(move.table);
     var box = head.getBoundingClientRect();
-    ghost.style.left = box.left + window.scrollX + "px";
+    // Placed inside the grid's container, so whatever opens above it (the conflict panel,
+    // the status line) moves the ghost with the grid. refresh() rewrites that container.
+    if (ghost.parentNode !== root) root.appendChild(ghost);
+    var origin = root.getBoundingClientRect();
+    ghost.style.left = box.left - origin.left + "px";
     ghost.style.width = box.width + "px";
-    ghost.style.top = top + window.scrollY + ((move.start - firstMinute(move.table)) / STEP) * step + "px";
+    ghost.style.top = top - origin.top + ((move.start - firstMinute(move.table)) / STEP) * step + "px";
     ghost.style.height = ((move.end - move.start) / STEP) * step + "px";
     ghost.textContent = clock(move.start) + "–" + clock(move.end) + " · " + head.textContent.trim();
     ghost.hidden = false;
-    shown = move;
   }
   function say(text) {
     statusBox.textContent = text;
@@ -172,8 +173,6 @@
       conflictList.appendChild(item);
     });
     conflictBox.hidden = false;
-    // The panel pushes the grid down: the ghost follows, so it still marks the refused time.
-    if (shown && !ghost.hidden) place(shown);
     say(answer.message);
     conflictBox.focus();
   }

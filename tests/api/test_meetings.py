@@ -161,6 +161,15 @@ async def composed(services: Services, settings: Settings, kind: MailKind, name:
     return _composer(settings).compose(delivery, services.clock())
 
 
+def plain_text(message: Any) -> str:
+    return str(message.get_body(("plain",)).get_content()).replace("\r\n", "\n")
+
+
+def invitation_event(message: Any) -> Any:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    return icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")[0]
+
+
 # --- profiles ------------------------------------------------------------------------------------
 
 
@@ -301,9 +310,7 @@ async def test_the_schedule_keeps_clear_of_sessions_and_travel_and_publishes_int
         "Aida Ismailova", "Aida Ismailova", "Arstanbeks Tazabekovs", "Ira Raciņa"]
     invitation = await composed(services, settings, MailKind.MEETING_SCHEDULED, "Ira Raciņa")
     assert invitation["Subject"] == "Meeting scheduled: Aida Ismailova"
-    calendar_part = next(p for p in invitation.walk() if p.get_content_type() == "text/calendar")
-    event = icalendar.Calendar.from_ical(calendar_part.get_content()).walk("VEVENT")[0]
-    assert str(event["UID"]) == str(ira_events[0]["UID"])
+    assert str(invitation_event(invitation)["UID"]) == str(ira_events[0]["UID"])
 
 
 async def test_changes_after_publishing_reach_both_sides_as_updates_and_cancellations(
@@ -480,15 +487,6 @@ async def test_a_solve_runs_while_others_are_answered_refuses_a_second_and_a_sta
 
     again = await world.post("/schedule")  # the lease is free again, and the new request is in
     assert len(again["meetings"]) == 2
-
-
-def plain_text(message: Any) -> str:
-    return str(message.get_body(("plain",)).get_content()).replace("\r\n", "\n")
-
-
-def invitation_event(message: Any) -> Any:
-    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
-    return icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")[0]
 
 
 async def test_plan_mails_sent_late_say_what_was_published_then_and_a_move_says_what_changed(
